@@ -1,0 +1,78 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { getDb, startDatabase, stopDatabase } from '$lib/server/db';
+import { isDatabaseUnavailable } from '$lib/server/db/errors';
+import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
+import { validateSessionToken } from '$lib/server/auth/session';
+import { serviceUnavailablePage } from '$lib/server/http/unavailable';
+import { securityHeaders } from '$lib/server/http/security-headers';
+import { seedDemoIfRequested } from '$lib/server/demo/seed';
+
+export const init: ServerInit = async () => {
+	try {
+		await startDatabase();
+	} catch (e) {
+		console.error(`Rampart cannot start: ${(e as Error).message}`);
+		process.exit(1);
+	}
+	await seedDemoIfRequested(getDb());
+	const stop = () => void stopDatabase();
+	process.once('sveltekit:shutdown' as never, stop);
+};
+
+const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	for (const [name, value] of Object.entries(securityHeaders)) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	return response;
+};
+
+/** Fills locals: the database, the client address and the signed-in user, if any. */
+const handleSession: Handle = async ({ event, resolve }) => {
+	event.locals.db = getDb();
+	event.locals.ip = clientAddress(event);
+	event.locals.user = null;
+	event.locals.session = null;
+	const name = sessionCookieName(event.url);
+	const token = event.cookies.get(name);
+	if (token) {
+		try {
+			const result = await validateSessionToken(event.locals.db, token);
+			if (result) {
+				event.locals.user = result.user;
+				event.locals.session = result.session;
+				if (result.refreshed) {
+					setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
+				}
+			} else {
+				deleteSessionCookie(event.cookies, event.url);
+			}
+		} catch (e) {
+			// A database failure must never look like "signed out".
+			console.error('Session check failed:', e);
+			return serviceUnavailablePage();
+		}
+	}
+	return resolve(event);
+};
+
+function clientAddress(event: Parameters<Handle>[0]['event']): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}
+
+export const handle = sequence(handleSecurityHeaders, handleSession);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message: 'Not found' };
+	const errorId = crypto.randomUUID();
+	console.error(`[${errorId}] ${event.request.method} ${event.url.pathname}`, error);
+	if (isDatabaseUnavailable(error)) {
+		return { message: 'The database is not available right now. Try again in a moment.', errorId };
+	}
+	return { message: status >= 500 ? 'Something went wrong on our side.' : message, errorId };
+};

@@ -1,0 +1,168 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Database, Tx } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { GlobalRole } from '$lib/server/db/schema';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Sliding inactivity window. */
+export const SESSION_IDLE_MS = 7 * DAY;
+/** Absolute maximum lifetime, whatever the activity. */
+export const SESSION_MAX_MS = 30 * DAY;
+/** Extend the sliding window at most once a day, not on every request. */
+const REFRESH_AFTER_MS = DAY;
+
+export interface SessionUser {
+	id: string;
+	email: string;
+	name: string;
+	role: GlobalRole;
+}
+
+export interface Session {
+	id: string;
+	userId: string;
+	createdAt: Date;
+	expiresAt: Date;
+}
+
+/** 160 bits from the CSPRNG, base32: the only copy goes into the cookie. */
+export function generateSessionToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The stored id of a session: SHA-256 of its token. */
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+/** The expiry a session should have at `now`: sliding, but never past the absolute maximum. */
+export function slidingExpiry(createdAt: Date, now: Date): Date {
+	return new Date(Math.min(now.getTime() + SESSION_IDLE_MS, createdAt.getTime() + SESSION_MAX_MS));
+}
+
+/** What to do with a stored session at `now`: drop it, extend it, or keep it as is. */
+export function sessionVerdict(
+	s: Pick<Session, 'createdAt' | 'expiresAt'>,
+	now: Date
+): 'expired' | 'refresh' | 'valid' {
+	if (now >= s.expiresAt || now.getTime() >= s.createdAt.getTime() + SESSION_MAX_MS) {
+		return 'expired';
+	}
+	const next = slidingExpiry(s.createdAt, now);
+	return next.getTime() - s.expiresAt.getTime() >= REFRESH_AFTER_MS ? 'refresh' : 'valid';
+}
+
+/** Starts a session for a user and returns the token to put in the cookie. */
+export async function createSession(
+	db: Tx,
+	userId: string,
+	meta: { userAgent?: string; ip?: string } = {},
+	now = new Date()
+): Promise<{ token: string; session: Session }> {
+	const token = generateSessionToken();
+	const session: Session = {
+		id: sessionIdFromToken(token),
+		userId,
+		createdAt: now,
+		expiresAt: slidingExpiry(now, now)
+	};
+	await db.insert(table.session).values({
+		...session,
+		lastSeenAt: now,
+		userAgent: (meta.userAgent ?? '').slice(0, 300),
+		ip: meta.ip ?? ''
+	});
+	return { token, session };
+}
+
+/** Resolves a cookie token to its session and active user, sliding the expiry; null when invalid. */
+export async function validateSessionToken(
+	db: Database,
+	token: string,
+	now = new Date()
+): Promise<{ session: Session; user: SessionUser; refreshed: boolean } | null> {
+	const id = sessionIdFromToken(token);
+	const [row] = await db
+		.select({
+			session: {
+				id: table.session.id,
+				userId: table.session.userId,
+				createdAt: table.session.createdAt,
+				expiresAt: table.session.expiresAt
+			},
+			user: {
+				id: table.user.id,
+				email: table.user.email,
+				name: table.user.name,
+				role: table.user.role,
+				active: table.user.active
+			}
+		})
+		.from(table.session)
+		.innerJoin(table.user, eq(table.session.userId, table.user.id))
+		.where(eq(table.session.id, id));
+	if (!row) return null;
+	const verdict = sessionVerdict(row.session, now);
+	if (verdict === 'expired' || !row.user.active) {
+		await db.delete(table.session).where(eq(table.session.id, id));
+		return null;
+	}
+	if (verdict === 'refresh') {
+		row.session.expiresAt = slidingExpiry(row.session.createdAt, now);
+		await db
+			.update(table.session)
+			.set({ expiresAt: row.session.expiresAt, lastSeenAt: now })
+			.where(eq(table.session.id, id));
+	}
+	const { active: _active, ...user } = row.user;
+	return { session: row.session, user, refreshed: verdict === 'refresh' };
+}
+
+/** Ends one session. */
+export async function invalidateSession(db: Tx, sessionId: string): Promise<void> {
+	await db.delete(table.session).where(eq(table.session.id, sessionId));
+}
+
+/** Ends one of a user's own sessions; a session of someone else is left alone. */
+export async function invalidateOwnSession(
+	db: Tx,
+	userId: string,
+	sessionId: string
+): Promise<boolean> {
+	const ended = await db
+		.delete(table.session)
+		.where(and(eq(table.session.id, sessionId), eq(table.session.userId, userId)))
+		.returning({ id: table.session.id });
+	return ended.length > 0;
+}
+
+/** Ends every session of a user, except optionally the one in use. */
+export async function invalidateUserSessions(db: Tx, userId: string, keepSessionId?: string) {
+	await db
+		.delete(table.session)
+		.where(
+			keepSessionId
+				? and(eq(table.session.userId, userId), ne(table.session.id, keepSessionId))
+				: eq(table.session.userId, userId)
+		);
+}
+
+/** A user's sessions for the account page, newest first. */
+export async function listUserSessions(db: Database, userId: string) {
+	const rows = await db
+		.select({
+			id: table.session.id,
+			createdAt: table.session.createdAt,
+			lastSeenAt: table.session.lastSeenAt,
+			expiresAt: table.session.expiresAt,
+			userAgent: table.session.userAgent,
+			ip: table.session.ip
+		})
+		.from(table.session)
+		.where(eq(table.session.userId, userId));
+	return rows.sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+}

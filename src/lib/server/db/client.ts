@@ -1,0 +1,99 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- paths come from DATA_DIR or the test run, never from a request */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+
+/** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction or the database itself: domain writes accept either. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0] | Database;
+
+export interface DatabaseHandle {
+	db: Database;
+	kind: 'pglite' | 'postgres';
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	/** A PostgreSQL connection string; when absent the embedded PGlite is used. */
+	url?: string;
+	/** Directory for the embedded database; `memory://` keeps it in memory. */
+	dataDir?: string;
+	/** A dumped PGlite data directory to start from (tests clone a migrated template). */
+	loadDataDir?: Blob;
+	/** Pool size for PostgreSQL. */
+	maxConnections?: number;
+}
+
+export const migrationsFolder = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
+
+/** Opens the embedded or server database; locks an on-disk embedded data directory to this process. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+	if (options.url) {
+		const client = postgres(options.url, {
+			max: options.maxConnections ?? 10,
+			onnotice: () => {},
+			connection: { application_name: 'rampart' }
+		});
+		return {
+			db: drizzlePostgres({ client, schema }) as unknown as Database,
+			kind: 'postgres',
+			close: () => client.end({ timeout: 5 })
+		};
+	}
+	const dataDir = options.dataDir ?? 'memory://';
+	let lock: DataDirLock | undefined;
+	let pgDir = dataDir;
+	if (!dataDir.startsWith('memory://')) {
+		mkdirSync(dataDir, { recursive: true });
+		lock = lockDataDir(dataDir);
+		pgDir = path.join(dataDir, 'pg');
+	}
+	try {
+		const client = await PGlite.create(pgDir, {
+			loadDataDir: options.loadDataDir
+		});
+		return {
+			db: drizzlePglite({ client, schema }) as unknown as Database,
+			kind: 'pglite',
+			close: async () => {
+				await client.close();
+				lock?.release();
+			}
+		};
+	} catch (e) {
+		lock?.release();
+		throw e;
+	}
+}
+
+// Any constant works; it only has to be the same for every Rampart instance.
+const MIGRATION_LOCK_KEY = 7_246_100;
+
+/** Applies the committed migrations once; on PostgreSQL an advisory lock serialises instances starting together. */
+export async function migrateDatabase(handle: DatabaseHandle, url?: string): Promise<void> {
+	if (handle.kind === 'pglite') {
+		await migratePglite(handle.db as never, { migrationsFolder });
+		return;
+	}
+	if (!url) throw new Error('migrateDatabase needs the PostgreSQL url');
+	const client = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+		try {
+			await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
+		} finally {
+			await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+		}
+	} finally {
+		await client.end({ timeout: 5 });
+	}
+}

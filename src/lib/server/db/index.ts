@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, type Database, type DatabaseHandle } from './client';
+
+export type { Database, Tx } from './client';
+
+let handle: DatabaseHandle | undefined;
+
+/** Opens and migrates the application's database from the environment, once. */
+export async function startDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+	if (handle) return handle.db;
+	const url = env.DATABASE_URL || undefined;
+	const opened = await openDatabase({ url, dataDir: env.DATA_DIR || './data' });
+	try {
+		await migrateDatabase(opened, url);
+	} catch (e) {
+		await opened.close();
+		throw e;
+	}
+	handle = opened;
+	return opened.db;
+}
+
+/** The application's database; startDatabase must have run (the server's init hook does). */
+export function getDb(): Database {
+	if (!handle) throw new Error('The database has not been started');
+	return handle.db;
+}
+
+/** Whether the database answers a trivial query, for /readyz. */
+export async function isDatabaseReady(): Promise<boolean> {
+	if (!handle) return false;
+	try {
+		await handle.db.execute(sql`select 1`);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Closes the database cleanly (on SIGTERM/SIGINT). */
+export async function stopDatabase(): Promise<void> {
+	const h = handle;
+	handle = undefined;
+	await h?.close();
+}

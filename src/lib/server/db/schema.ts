@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import {
+	bigserial,
+	boolean,
+	index,
+	jsonb,
+	pgEnum,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid,
+	type AnyPgColumn
+} from 'drizzle-orm/pg-core';
+
+export const globalRoles = ['admin', 'security', 'leadership', 'member'] as const;
+export type GlobalRole = (typeof globalRoles)[number];
+export const globalRole = pgEnum('global_role', globalRoles);
+
+export const teamRoles = ['lead', 'member'] as const;
+export type TeamRole = (typeof teamRoles)[number];
+export const teamRole = pgEnum('team_role', teamRoles);
+
+export const orgUnitKinds = ['department', 'business_unit'] as const;
+export type OrgUnitKind = (typeof orgUnitKinds)[number];
+export const orgUnitKind = pgEnum('org_unit_kind', orgUnitKinds);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const user = pgTable(
+	'user',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		// Stored lower-cased: emails are case-insensitive and unique.
+		email: text('email').notNull(),
+		name: text('name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		role: globalRole('role').notNull().default('member'),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('user_email_unique').on(t.email)]
+);
+
+export const session = pgTable(
+	'session',
+	{
+		// SHA-256 of the token, hex: the token itself is never stored.
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+		userAgent: text('user_agent').notNull().default(''),
+		ip: text('ip').notNull().default('')
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+export const invitation = pgTable('invitation', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	tokenHash: text('token_hash').notNull().unique(),
+	email: text('email').notNull(),
+	role: globalRole('role').notNull().default('member'),
+	createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+	createdAt: createdAt(),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+	acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+	revokedAt: timestamp('revoked_at', { withTimezone: true })
+});
+
+export const loginAttempt = pgTable(
+	'login_attempt',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		ip: text('ip').notNull(),
+		email: text('email').notNull(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('login_attempt_ip_idx').on(t.ip, t.at),
+		index('login_attempt_email_idx').on(t.email, t.at)
+	]
+);
+
+export const orgUnit = pgTable(
+	'org_unit',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		kind: orgUnitKind('kind').notNull(),
+		parentId: uuid('parent_id').references((): AnyPgColumn => orgUnit.id, {
+			onDelete: 'restrict'
+		}),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('org_unit_name_unique').on(t.name)]
+);
+
+export const team = pgTable(
+	'team',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		slug: text('slug').notNull(),
+		name: text('name').notNull(),
+		description: text('description').notNull().default(''),
+		orgUnitId: uuid('org_unit_id').references(() => orgUnit.id, { onDelete: 'set null' }),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('team_slug_unique').on(t.slug), index('team_org_unit_idx').on(t.orgUnitId)]
+);
+
+export const teamMember = pgTable(
+	'team_member',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		role: teamRole('role').notNull().default('member'),
+		champion: boolean('champion').notNull().default(false),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_member_user_idx').on(t.userId)]
+);
+
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+		actorId: uuid('actor_id').references(() => user.id, { onDelete: 'set null' }),
+		action: text('action').notNull(),
+		targetType: text('target_type').notNull(),
+		targetId: text('target_id'),
+		teamId: uuid('team_id'),
+		detail: jsonb('detail')
+			.$type<Record<string, unknown>>()
+			.notNull()
+			.default(sql`'{}'::jsonb`),
+		ip: text('ip').notNull().default('')
+	},
+	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_team_idx').on(t.teamId)]
+);

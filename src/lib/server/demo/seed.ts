@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { GlobalRole, TeamRole } from '$lib/server/db/schema';
+import { hashPassword } from '$lib/server/auth/password';
+import { hasUsers } from '$lib/server/auth/sign-in';
+import { audit } from '$lib/server/audit/audit-log';
+import { demoOrganisation } from './organisation';
+
+/** With RAMPART_DEMO=1 and an empty database, fills in the sample organisation and prints its sign-ins once. */
+export async function seedDemoIfRequested(db: Database, env: NodeJS.ProcessEnv = process.env) {
+	if (env.RAMPART_DEMO !== '1') return;
+	if (await hasUsers(db)) {
+		console.log('Demo: the database already has users; nothing was added.');
+		return;
+	}
+	const password = env.DEMO_PASSWORD || `demo-${randomBytes(9).toString('base64url')}`;
+	const people = await seedDemo(db, password);
+	console.log('\nDemo organisation created. Sign in with any of these (shown only now):');
+	// Every global role, plus a team lead and a team member of the first team.
+	for (const p of people.slice(0, 6)) console.log(`  ${p.role.padEnd(10)} ${p.email}  ${p.name}`);
+	console.log(`  … and ${people.length - 6} more team members (see /admin/users).`);
+	console.log(`  password for all of them: ${password}\n`);
+}
+
+/** Writes the sample organisation in one transaction; returns the people created. */
+export async function seedDemo(db: Database, password: string) {
+	const org = demoOrganisation();
+	const passwordHash = await hashPassword(password);
+	return db.transaction(async (tx) => {
+		const unitIds = new Map<string, string>();
+		for (const dept of org.departments) {
+			const [d] = await tx
+				.insert(table.orgUnit)
+				.values({ name: dept.name, kind: 'department' })
+				.returning({ id: table.orgUnit.id });
+			unitIds.set(dept.name, d!.id);
+			for (const bu of dept.units) {
+				const [u] = await tx
+					.insert(table.orgUnit)
+					.values({ name: bu, kind: 'business_unit', parentId: d!.id })
+					.returning({ id: table.orgUnit.id });
+				unitIds.set(bu, u!.id);
+			}
+		}
+		const users = await tx
+			.insert(table.user)
+			.values(
+				org.people.map((p) => ({
+					email: p.email,
+					name: p.name,
+					role: p.role as GlobalRole,
+					passwordHash
+				}))
+			)
+			.returning({ id: table.user.id, email: table.user.email });
+		const userId = new Map(users.map((u) => [u.email, u.id]));
+		const teams = await tx
+			.insert(table.team)
+			.values(
+				org.teams.map((t) => ({
+					name: t.name,
+					slug: t.slug,
+					description: t.description,
+					orgUnitId: unitIds.get(t.unit) ?? null
+				}))
+			)
+			.returning({ id: table.team.id, slug: table.team.slug });
+		const teamId = new Map(teams.map((t) => [t.slug, t.id]));
+		const memberships = org.teams.flatMap((t) =>
+			t.members.map((m) => ({
+				teamId: teamId.get(t.slug)!,
+				userId: userId.get(m.email)!,
+				role: m.role as TeamRole,
+				champion: m.champion
+			}))
+		);
+		if (memberships.length) await tx.insert(table.teamMember).values(memberships);
+		await audit(tx, {
+			actorId: null,
+			action: 'demo.seeded',
+			targetType: 'organisation',
+			detail: { teams: teams.length }
+		});
+		return org.people;
+	});
+}

@@ -1,0 +1,18 @@
+import { requirePermission } from '$lib/server/auth/guard';
+import { AUDIT_PAGE_SIZE, listAuditLog } from '$lib/server/audit/audit-log';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requirePermission(event, 'audit.view');
+	const before = Number.parseInt(event.url.searchParams.get('before') ?? '', 10);
+	const action = event.url.searchParams.get('action')?.slice(0, 64) || undefined;
+	const entries = await listAuditLog(event.locals.db, {
+		before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+		action
+	});
+	return {
+		entries,
+		action: action ?? '',
+		nextBefore: entries.length === AUDIT_PAGE_SIZE ? entries.at(-1)!.id : null
+	};
+};

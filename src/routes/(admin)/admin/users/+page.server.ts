@@ -1,0 +1,107 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { formFailure, parseForm } from '$lib/schemas/parse';
+import { changeRoleSchema, inviteSchema, userIdSchema } from '$lib/schemas/admin';
+import { requirePermission } from '$lib/server/auth/guard';
+import { changeRole, listUsers, setUserActive } from '$lib/server/users/accounts';
+import {
+	createInvitation,
+	listPendingInvitations,
+	revokeInvitation
+} from '$lib/server/users/invitations';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const me = requirePermission(event, 'users.manage');
+	const [users, invitations] = await Promise.all([
+		listUsers(event.locals.db),
+		listPendingInvitations(event.locals.db)
+	]);
+	return { users, invitations, meId: me.id };
+};
+
+const ctx = (event: { locals: App.Locals }, actorId: string) => ({ actorId, ip: event.locals.ip });
+
+export const actions: Actions = {
+	invite: async (event) => {
+		const me = requirePermission(event, 'users.manage');
+		const parsed = parseForm(inviteSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(400, formFailure(parsed.errors, { action: 'invite', values: parsed.values }));
+		const result = await createInvitation(event.locals.db, ctx(event, me.id), parsed.data);
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'invite', values: { email: parsed.data.email, role: parsed.data.role } }
+				)
+			);
+		}
+		return {
+			action: 'invite',
+			// Shown once: only the hash is stored, so the link cannot be displayed again.
+			invitationLink: new URL(`/invite/${result.token}`, event.url).toString(),
+			invitedEmail: parsed.data.email,
+			expiresAt: result.expiresAt
+		};
+	},
+	revoke: async (event) => {
+		const me = requirePermission(event, 'users.manage');
+		const parsed = parseForm(z.object({ invitationId: z.uuid() }), await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'revoke' }));
+		await revokeInvitation(event.locals.db, ctx(event, me.id), parsed.data.invitationId);
+		return { action: 'revoke', notice: 'The invitation was revoked.' };
+	},
+	role: async (event) => {
+		const me = requirePermission(event, 'users.manage');
+		const parsed = parseForm(changeRoleSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'role' }));
+		const result = await changeRole(
+			event.locals.db,
+			ctx(event, me.id),
+			parsed.data.userId,
+			parsed.data.role
+		);
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'role', target: parsed.data.userId }
+				)
+			);
+		}
+		return {
+			action: 'role',
+			notice: 'The role was changed and that user was signed out everywhere.'
+		};
+	},
+	deactivate: async (event) => activeAction(event, false),
+	reactivate: async (event) => activeAction(event, true)
+};
+
+async function activeAction(event: Parameters<Actions[string]>[0], active: boolean) {
+	const me = requirePermission(event, 'users.manage');
+	const parsed = parseForm(userIdSchema, await event.request.formData());
+	if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'active' }));
+	const result = await setUserActive(
+		event.locals.db,
+		ctx(event, me.id),
+		parsed.data.userId,
+		active
+	);
+	if (!result.ok) {
+		return fail(
+			400,
+			formFailure(
+				{ [result.field]: result.message },
+				{ action: 'active', target: parsed.data.userId }
+			)
+		);
+	}
+	return {
+		action: 'active',
+		notice: active ? 'The user was reactivated.' : 'The user was deactivated and signed out.'
+	};
+}

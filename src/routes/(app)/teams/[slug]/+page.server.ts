@@ -1,0 +1,95 @@
+import { fail } from '@sveltejs/kit';
+import { formFailure, parseForm } from '$lib/schemas/parse';
+import { addMemberSchema, updateMemberSchema, userIdSchema } from '$lib/schemas/admin';
+import { requireTeamAccess } from '$lib/server/auth/guard';
+import { canOnTeam } from '$lib/server/auth/policy';
+import { addTeamMember, removeTeamMember, updateTeamMember } from '$lib/server/teams/members';
+import { listTeamMembers, teamOrgUnit } from '$lib/server/teams/teams';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
+	const [members, unit] = await Promise.all([
+		listTeamMembers(event.locals.db, team.id),
+		teamOrgUnit(event.locals.db, team.orgUnitId)
+	]);
+	return {
+		team: { name: team.name, slug: team.slug, description: team.description, active: team.active },
+		unit,
+		members,
+		membership,
+		canManageMembers: canOnTeam(user, membership, 'manageMembers')
+	};
+};
+
+const ctxOf = (event: Parameters<Actions[string]>[0], actorId: string) => ({
+	actorId,
+	ip: event.locals.ip
+});
+
+export const actions: Actions = {
+	addMember: async (event) => {
+		const { user, team } = await requireTeamAccess(event, event.params.slug, 'manageMembers');
+		const parsed = parseForm(addMemberSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(400, formFailure(parsed.errors, { action: 'addMember', values: parsed.values }));
+		const result = await addTeamMember(
+			event.locals.db,
+			ctxOf(event, user.id),
+			team.id,
+			parsed.data
+		);
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'addMember', values: { email: parsed.data.email } }
+				)
+			);
+		}
+		return { action: 'addMember', notice: `${parsed.data.email} was added.` };
+	},
+	updateMember: async (event) => {
+		const { user, team } = await requireTeamAccess(event, event.params.slug, 'manageMembers');
+		const parsed = parseForm(updateMemberSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'updateMember' }));
+		const result = await updateTeamMember(
+			event.locals.db,
+			ctxOf(event, user.id),
+			team.id,
+			parsed.data
+		);
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'updateMember', target: parsed.data.userId }
+				)
+			);
+		}
+		return { action: 'updateMember', notice: 'Member updated.' };
+	},
+	removeMember: async (event) => {
+		const { user, team } = await requireTeamAccess(event, event.params.slug, 'manageMembers');
+		const parsed = parseForm(userIdSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'removeMember' }));
+		const result = await removeTeamMember(
+			event.locals.db,
+			ctxOf(event, user.id),
+			team.id,
+			parsed.data.userId
+		);
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'removeMember', target: parsed.data.userId }
+				)
+			);
+		}
+		return { action: 'removeMember', notice: 'Member removed.' };
+	}
+};

@@ -1,0 +1,51 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { formFailure, parseForm } from '$lib/schemas/parse';
+import { loginSchema } from '$lib/schemas/auth';
+import { allowAnonymous } from '$lib/server/auth/guard';
+import { setSessionCookie } from '$lib/server/auth/cookie';
+import { hasUsers, signIn } from '$lib/server/auth/sign-in';
+import { safeNextPath } from '$lib/server/http/safe-redirect';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	allowAnonymous(event);
+	if (event.locals.user) redirect(303, safeNextPath(event.url.searchParams.get('next')));
+	if (!(await hasUsers(event.locals.db))) redirect(303, '/setup');
+	return {};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		allowAnonymous(event);
+		const parsed = parseForm(loginSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { values: parsed.values }));
+		const result = await signIn(event.locals.db, {
+			...parsed.data,
+			ip: event.locals.ip,
+			userAgent: event.request.headers.get('user-agent') ?? ''
+		});
+		if (!result.ok && result.reason === 'throttled') {
+			event.setHeaders({ 'Retry-After': String(result.retryAfterSeconds) });
+			return fail(
+				429,
+				formFailure(
+					{
+						form: `Too many failed sign-ins. Try again in ${result.retryAfterSeconds} seconds.`
+					},
+					{ values: { email: parsed.data.email } }
+				)
+			);
+		}
+		if (!result.ok) {
+			return fail(
+				400,
+				formFailure(
+					{ form: 'The email or password is not correct.' },
+					{ values: { email: parsed.data.email } }
+				)
+			);
+		}
+		setSessionCookie(event.cookies, event.url, result.token, result.expiresAt);
+		redirect(303, safeNextPath(event.url.searchParams.get('next')));
+	}
+};
