@@ -11,7 +11,7 @@ export default defineConfig({
 				test: {
 					name: 'server',
 					environment: 'node',
-					include: ['src/**/*.test.ts'],
+					include: ['src/**/*.test.ts', 'tests/repo/**/*.test.ts'],
 					globalSetup: ['src/lib/server/db/test-template.global.ts'],
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -52,7 +52,8 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 
 // A hash of a random string nobody knows, with the same parameters as real hashes, so an
 // unknown email costs one full verification like a known one.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$YVRkMQPRmm6JFkUMGCCSqQ$h4S2TOe5/FcZw8KrAc3WhD4FydXTYtJxx5Mg+VBKMAE';
+const DUMMY_HASH =
+	'$argon2id$v=19$m=19456,t=2,p=1$YVRkMQPRmm6JFkUMGCCSqQ$h4S2TOe5/FcZw8KrAc3WhD4FydXTYtJxx5Mg+VBKMAE';
 
 /** Spends the same time as a real verification, so unknown emails cannot be told apart. */
 export async function verifyAgainstDummy(password: string): Promise<false> {

@@ -1,0 +1,65 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/** One production server per purpose, each on its own empty data directory. */
+export const servers = {
+	/** No users yet: the setup and invitation journey. */
+	fresh: 4173,
+	/** The demo organisation with a known password. */
+	demo: 4174,
+	/** Its own server, so the throttled address does not block the other tests. */
+	throttle: 4175
+} as const;
+
+export const DEMO_PASSWORD = 'e2e demo password only';
+
+const server = (port: number, env: Record<string, string> = {}) => {
+	const dataDir = path.join(tmpdir(), `rampart-e2e-${port}`);
+	return {
+		command: `rm -rf '${dataDir}' && node build`,
+		url: `http://127.0.0.1:${port}/readyz`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		stdout: 'ignore' as const,
+		stderr: 'pipe' as const,
+		env: {
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: `http://127.0.0.1:${port}`,
+			DATA_DIR: dataDir,
+			...env
+		}
+	};
+};
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 2,
+	retries: 0,
+	reporter: process.env.CI ? 'list' : 'line',
+	timeout: 30_000,
+	use: {
+		browserName: 'chromium',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			// Debian's Chromium: Playwright never downloads a browser here.
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: [
+		server(servers.fresh),
+		server(servers.demo, { RAMPART_DEMO: '1', DEMO_PASSWORD }),
+		server(servers.throttle, { RAMPART_DEMO: '1', DEMO_PASSWORD })
+	]
+});

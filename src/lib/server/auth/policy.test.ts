@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+	can,
+	canOnTeam,
+	navigationFor,
+	permissions,
+	type Membership,
+	type Permission,
+	type TeamAction
+} from './policy';
+import type { GlobalRole } from '$lib/server/db/schema';
+
+const actor = (role: GlobalRole) => ({ id: 'u', role });
+const lead: Membership = { role: 'lead', champion: false };
+const member: Membership = { role: 'member', champion: true };
+
+describe('global permissions (role × permission)', () => {
+	const table: Record<GlobalRole, Permission[]> = {
+		admin: [...permissions],
+		security: [
+			'teams.viewAll',
+			'dashboard.org',
+			'reports.view',
+			'assessments.review',
+			'tools.manage'
+		],
+		leadership: ['teams.viewAll', 'dashboard.org', 'reports.view'],
+		member: []
+	};
+	for (const [role, allowed] of Object.entries(table) as [GlobalRole, Permission[]][]) {
+		for (const permission of permissions) {
+			const expected = allowed.includes(permission);
+			it(`${role} ${expected ? 'may' : 'may not'} ${permission}`, () => {
+				expect(can(actor(role), permission)).toBe(expected);
+			});
+		}
+	}
+});
+
+describe('team access (role × membership × action)', () => {
+	const cases: [GlobalRole, Membership | null, TeamAction, boolean][] = [
+		['member', null, 'view', false],
+		['member', null, 'edit', false],
+		['member', null, 'manageMembers', false],
+		['member', member, 'view', true],
+		['member', member, 'edit', true],
+		['member', member, 'manageMembers', false],
+		['member', lead, 'manageMembers', true],
+		['security', null, 'view', true],
+		['security', null, 'edit', false],
+		['security', null, 'manageMembers', false],
+		['leadership', null, 'view', true],
+		['leadership', null, 'edit', false],
+		['leadership', null, 'manageMembers', false],
+		['admin', null, 'view', true],
+		['admin', null, 'edit', true],
+		['admin', null, 'manageMembers', true]
+	];
+	for (const [role, membership, action, expected] of cases) {
+		it(`${role} ${membership ? `(team ${membership.role})` : '(outsider)'} ${expected ? 'may' : 'may not'} ${action}`, () => {
+			expect(canOnTeam(actor(role), membership, action)).toBe(expected);
+		});
+	}
+});
+
+describe('navigation', () => {
+	it('shows Admin only to admins and Reports only to those who may read them', () => {
+		const labels = (role: GlobalRole) => navigationFor(actor(role)).map((i) => i.label);
+		expect(labels('admin')).toContain('Admin');
+		expect(labels('security')).not.toContain('Admin');
+		expect(labels('leadership')).toContain('Reports');
+		expect(labels('member')).not.toContain('Reports');
+		expect(labels('member')).toContain('My teams');
+	});
+});
