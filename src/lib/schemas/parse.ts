@@ -5,7 +5,8 @@ export type FieldErrors = Record<string, string>;
 export type Parsed<T> =
 	{ ok: true; data: T } | { ok: false; values: Record<string, string>; errors: FieldErrors };
 
-const SECRET_FIELDS = /password/i;
+// Never sent back to the browser after a refused submit.
+const SECRET_FIELDS = /password|confirm|current|token/i;
 
 /** Validates a submitted form; on failure returns the field messages and the values to show again, never a password. */
 export function parseForm<S extends z.ZodType>(schema: S, form: FormData): Parsed<z.output<S>> {
