@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email } from './auth';
+import { isKebabCase } from './kebab';
 
 const globalRole = z.enum(['admin', 'security', 'leadership', 'member'], {
 	error: 'Choose one of admin, security, leadership or member.'
@@ -19,10 +20,7 @@ export const slug = z
 	.trim()
 	.min(2, 'Use at least 2 characters.')
 	.max(48, 'Use at most 48 characters.')
-	.refine(
-		(s) => /^[a-z0-9-]+$/.test(s) && !s.startsWith('-') && !s.endsWith('-') && !s.includes('--'),
-		'Use lower-case letters, digits and single hyphens, like payments-api.'
-	);
+	.refine(isKebabCase, 'Use lower-case letters, digits and single hyphens, like payments-api.');
 
 const optionalUuid = z.preprocess(
 	(v) => (v === '' || v === undefined ? null : v),

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import {
 	bigserial,
 	boolean,
+	date,
+	doublePrecision,
+	integer,
 	index,
 	jsonb,
 	pgEnum,
@@ -147,4 +150,124 @@ export const auditLog = pgTable(
 		ip: text('ip').notNull().default('')
 	},
 	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_team_idx').on(t.teamId)]
+);
+
+// ── Assessments ──────────────────────────────────────────────────────────────
+
+export const cycleStatuses = ['open', 'closed'] as const;
+export const cycleStatus = pgEnum('cycle_status', cycleStatuses);
+
+/** A quarterly assessment round, such as 2026-Q4. */
+export const cycle = pgTable(
+	'cycle',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		startsOn: date('starts_on').notNull(),
+		dueOn: date('due_on').notNull(),
+		status: cycleStatus('status').notNull().default('open'),
+		createdAt: createdAt(),
+		closedAt: timestamp('closed_at', { withTimezone: true })
+	},
+	(t) => [uniqueIndex('cycle_name_unique').on(t.name), index('cycle_starts_idx').on(t.startsOn)]
+);
+
+export const assessmentStatuses = ['draft', 'submitted', 'approved', 'returned'] as const;
+export type AssessmentStatus = (typeof assessmentStatuses)[number];
+export const assessmentStatus = pgEnum('assessment_status', assessmentStatuses);
+
+/** One team's assessment for one cycle, answered against one model version. */
+export const assessment = pgTable(
+	'assessment',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		cycleId: uuid('cycle_id')
+			.notNull()
+			.references(() => cycle.id, { onDelete: 'cascade' }),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		modelVersion: text('model_version').notNull(),
+		status: assessmentStatus('status').notNull().default('draft'),
+		/** Team score (mean of phase scores), stored when answers change. */
+		score: doublePrecision('score'),
+		submittedAt: timestamp('submitted_at', { withTimezone: true }),
+		submittedBy: uuid('submitted_by').references(() => user.id, { onDelete: 'set null' }),
+		reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+		reviewedBy: uuid('reviewed_by').references(() => user.id, { onDelete: 'set null' }),
+		reviewComment: text('review_comment').notNull().default(''),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('assessment_cycle_team_unique').on(t.cycleId, t.teamId),
+		index('assessment_team_idx').on(t.teamId)
+	]
+);
+
+/**
+ * One criterion's answer. Answers to criteria that later leave the model are kept; `version`
+ * guards against two people overwriting each other.
+ */
+export const answer = pgTable(
+	'answer',
+	{
+		assessmentId: uuid('assessment_id')
+			.notNull()
+			.references(() => assessment.id, { onDelete: 'cascade' }),
+		criterionId: text('criterion_id').notNull(),
+		/** 0, 0.25, 0.5 or 1; null when not answered yet. */
+		value: doublePrecision('value'),
+		comment: text('comment').notNull().default(''),
+		evidence: jsonb('evidence')
+			.$type<string[]>()
+			.notNull()
+			.default(sql`'[]'::jsonb`),
+		version: integer('version').notNull().default(1),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [primaryKey({ columns: [t.assessmentId, t.criterionId] })]
+);
+
+/** Per practice: not-applicable flag and reason, target level, and the stored scores. */
+export const assessmentPractice = pgTable(
+	'assessment_practice',
+	{
+		assessmentId: uuid('assessment_id')
+			.notNull()
+			.references(() => assessment.id, { onDelete: 'cascade' }),
+		practiceId: text('practice_id').notNull(),
+		phase: text('phase').notNull(),
+		notApplicable: boolean('not_applicable').notNull().default(false),
+		notApplicableReason: text('not_applicable_reason').notNull().default(''),
+		/** The level the team aims for next cycle (1–4), if set. */
+		target: integer('target'),
+		score: doublePrecision('score').notNull().default(0),
+		achievedLevel: integer('achieved_level').notNull().default(0),
+		levelScores: jsonb('level_scores')
+			.$type<number[]>()
+			.notNull()
+			.default(sql`'[]'::jsonb`),
+		version: integer('version').notNull().default(1),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.assessmentId, t.practiceId] }),
+		index('assessment_practice_practice_idx').on(t.practiceId)
+	]
+);
+
+/** Stored phase scores of an assessment (null when every practice is not applicable). */
+export const assessmentPhase = pgTable(
+	'assessment_phase',
+	{
+		assessmentId: uuid('assessment_id')
+			.notNull()
+			.references(() => assessment.id, { onDelete: 'cascade' }),
+		phase: text('phase').notNull(),
+		score: doublePrecision('score')
+	},
+	(t) => [primaryKey({ columns: [t.assessmentId, t.phase] })]
 );

@@ -1,0 +1,21 @@
+// `npm run content:check`: validates everything in content/ and prints one summary line per
+// kind of content; on a problem it prints the file, the place and what is wrong, and exits 1.
+import { ContentError } from '$lib/server/content/problems';
+import { loadModel } from '$lib/server/model/load-model';
+import { modelSummary } from '$lib/server/model/validate-model';
+
+const checks: [string, () => string][] = [['model', () => modelSummary(loadModel())]];
+
+let failed = false;
+const lines: string[] = [];
+for (const [kind, check] of checks) {
+	try {
+		lines.push(check());
+	} catch (e) {
+		failed = true;
+		if (e instanceof ContentError) console.error(`${kind}: ${e.message}`);
+		else console.error(`${kind}: could not be read: ${(e as Error).message}`);
+	}
+}
+for (const line of lines) console.log(line);
+process.exit(failed ? 1 : 0);
