@@ -1,0 +1,430 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { AssessmentStatus } from '$lib/server/db/schema';
+import { audit } from '$lib/server/audit/audit-log';
+import type { Model } from '$lib/server/model/types';
+import type { ActorContext } from '$lib/server/users/accounts';
+import { isCoverage, type Coverage } from './scoring';
+import { recomputeAggregates, recomputeScores } from './scores-store';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Who acts, from where, on which team (for the audit log). */
+export type TeamActorContext = ActorContext & { teamId?: string };
+
+/** A team's assessment in a named cycle, with the cycle. */
+export async function findAssessment(db: Database, teamId: string, cycleName: string) {
+	const [row] = await db
+		.select({ assessment: table.assessment, cycle: table.cycle })
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(and(eq(table.assessment.teamId, teamId), eq(table.cycle.name, cycleName)));
+	return row ?? null;
+}
+
+/** A team's assessments, newest cycle first, with their stored team score. */
+export function listTeamAssessments(db: Database, teamId: string) {
+	return db
+		.select({
+			id: table.assessment.id,
+			status: table.assessment.status,
+			score: table.assessment.score,
+			cycle: table.cycle.name,
+			cycleStatus: table.cycle.status,
+			startsOn: table.cycle.startsOn,
+			dueOn: table.cycle.dueOn
+		})
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(eq(table.assessment.teamId, teamId))
+		.orderBy(desc(table.cycle.startsOn));
+}
+
+/** Every answer of an assessment, keyed by criterion id, with who last changed it. */
+export async function loadAnswers(db: Database, assessmentId: string) {
+	const rows = await db
+		.select({
+			criterionId: table.answer.criterionId,
+			value: table.answer.value,
+			comment: table.answer.comment,
+			evidence: table.answer.evidence,
+			version: table.answer.version,
+			updatedAt: table.answer.updatedAt,
+			updatedBy: table.user.name
+		})
+		.from(table.answer)
+		.leftJoin(table.user, eq(table.user.id, table.answer.updatedBy))
+		.where(eq(table.answer.assessmentId, assessmentId));
+	return new Map(rows.map((r) => [r.criterionId, r]));
+}
+
+/** The stored per-practice rows (not applicable, target, scores). */
+export async function loadPractices(db: Database, assessmentId: string) {
+	const rows = await db
+		.select()
+		.from(table.assessmentPractice)
+		.where(eq(table.assessmentPractice.assessmentId, assessmentId))
+		.orderBy(asc(table.assessmentPractice.practiceId));
+	return new Map(rows.map((r) => [r.practiceId, r]));
+}
+
+/** The stored phase scores. */
+export async function loadPhaseScores(db: Database, assessmentId: string) {
+	const rows = await db
+		.select({ phase: table.assessmentPhase.phase, score: table.assessmentPhase.score })
+		.from(table.assessmentPhase)
+		.where(eq(table.assessmentPhase.assessmentId, assessmentId));
+	return new Map(rows.map((r) => [r.phase, r.score]));
+}
+
+export type WriteRefusal =
+	| { ok: false; kind: 'invalid'; field: string; message: string }
+	| { ok: false; kind: 'locked'; message: string }
+	| {
+			ok: false;
+			kind: 'conflict';
+			message: string;
+			current: Record<string, unknown> & { version: number; updatedBy: string | null };
+	  };
+
+const EDITABLE: readonly AssessmentStatus[] = ['draft', 'returned'];
+
+/** Locks the assessment row and says why it cannot be changed, if it cannot. */
+async function lockForEdit(tx: Tx, assessmentId: string): Promise<WriteRefusal | null> {
+	const [row] = await tx
+		.select({ status: table.assessment.status, cycleStatus: table.cycle.status })
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(eq(table.assessment.id, assessmentId))
+		.for('update', { of: table.assessment });
+	if (!row) return { ok: false, kind: 'invalid', field: 'form', message: 'Unknown assessment.' };
+	if (row.cycleStatus === 'closed') {
+		return {
+			ok: false,
+			kind: 'locked',
+			message: 'This cycle is closed: its assessments are read-only.'
+		};
+	}
+	if (!EDITABLE.includes(row.status)) {
+		return {
+			ok: false,
+			kind: 'locked',
+			message: `This assessment is ${row.status}: it can be changed again once the security team returns it.`
+		};
+	}
+	return null;
+}
+
+export interface AnswerInput {
+	assessmentId: string;
+	criterionId: string;
+	value: Coverage | null;
+	comment: string;
+	evidence: string[];
+	/** The version the person was looking at; 0 when there was no answer yet. */
+	baseVersion: number;
+}
+
+/**
+ * Saves one answer unless someone else changed it since `baseVersion` (then nothing is
+ * written and their value is returned); rescoring and the audit entry share the transaction.
+ */
+export async function saveAnswer(
+	db: Database,
+	ctx: TeamActorContext,
+	model: Model,
+	input: AnswerInput
+): Promise<{ ok: true; version: number } | WriteRefusal> {
+	const criterion = model.criterionById.get(input.criterionId);
+	if (!criterion)
+		return { ok: false, kind: 'invalid', field: 'criterionId', message: 'Unknown criterion.' };
+	if (input.value !== null && !isCoverage(input.value)) {
+		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
+	}
+	return db.transaction(async (tx) => {
+		const locked = await lockForEdit(tx, input.assessmentId);
+		if (locked) return locked;
+		const [existing] = await tx
+			.select({
+				value: table.answer.value,
+				comment: table.answer.comment,
+				evidence: table.answer.evidence,
+				version: table.answer.version,
+				updatedBy: table.user.name
+			})
+			.from(table.answer)
+			.leftJoin(table.user, eq(table.user.id, table.answer.updatedBy))
+			.where(
+				and(
+					eq(table.answer.assessmentId, input.assessmentId),
+					eq(table.answer.criterionId, input.criterionId)
+				)
+			);
+		const currentVersion = existing?.version ?? 0;
+		if (currentVersion !== input.baseVersion) {
+			return {
+				ok: false as const,
+				kind: 'conflict' as const,
+				message: `${existing?.updatedBy ?? 'Someone'} changed this answer while you were editing it. Their answer is shown; yours was not saved.`,
+				current: { ...existing!, updatedBy: existing?.updatedBy ?? null }
+			};
+		}
+		const unchanged =
+			existing &&
+			existing.value === input.value &&
+			existing.comment === input.comment &&
+			JSON.stringify(existing.evidence) === JSON.stringify(input.evidence);
+		if (unchanged) return { ok: true as const, version: currentVersion };
+		const version = currentVersion + 1;
+		const values = {
+			value: input.value,
+			comment: input.comment,
+			evidence: input.evidence,
+			version,
+			updatedAt: new Date(),
+			updatedBy: ctx.actorId
+		};
+		await tx
+			.insert(table.answer)
+			.values({ assessmentId: input.assessmentId, criterionId: input.criterionId, ...values })
+			.onConflictDoUpdate({
+				target: [table.answer.assessmentId, table.answer.criterionId],
+				set: values
+			});
+		await recomputeScores(tx, model, input.assessmentId, [criterion.practiceId]);
+		await audit(tx, {
+			actorId: ctx.actorId,
+			action: 'assessment.answer_changed',
+			targetType: 'assessment',
+			targetId: input.assessmentId,
+			teamId: ctx.teamId,
+			detail: {
+				criterionId: input.criterionId,
+				from: existing
+					? { value: existing.value, comment: existing.comment, evidence: existing.evidence }
+					: null,
+				to: { value: input.value, comment: input.comment, evidence: input.evidence }
+			},
+			ip: ctx.ip
+		});
+		return { ok: true as const, version };
+	});
+}
+
+export interface PracticeInput {
+	assessmentId: string;
+	practiceId: string;
+	notApplicable: boolean;
+	reason: string;
+	target: number | null;
+	baseVersion: number;
+}
+
+/** Marks a practice not applicable (a reason is required) and sets its target level. */
+export async function savePracticeSettings(
+	db: Database,
+	ctx: TeamActorContext,
+	model: Model,
+	input: PracticeInput
+): Promise<{ ok: true; version: number } | WriteRefusal> {
+	const practice = model.practiceById.get(input.practiceId);
+	if (!practice)
+		return { ok: false, kind: 'invalid', field: 'practiceId', message: 'Unknown practice.' };
+	if (input.notApplicable && !input.reason.trim()) {
+		return {
+			ok: false,
+			kind: 'invalid',
+			field: 'reason',
+			message: 'Say why this practice does not apply to your team.'
+		};
+	}
+	if (
+		input.target !== null &&
+		!(Number.isInteger(input.target) && input.target >= 1 && input.target <= 4)
+	) {
+		return {
+			ok: false,
+			kind: 'invalid',
+			field: 'target',
+			message: 'Choose a target level from 1 to 4.'
+		};
+	}
+	return db.transaction(async (tx) => {
+		const locked = await lockForEdit(tx, input.assessmentId);
+		if (locked) return locked;
+		const [existing] = await tx
+			.select({
+				notApplicable: table.assessmentPractice.notApplicable,
+				reason: table.assessmentPractice.notApplicableReason,
+				target: table.assessmentPractice.target,
+				version: table.assessmentPractice.version,
+				updatedBy: table.user.name
+			})
+			.from(table.assessmentPractice)
+			.leftJoin(table.user, eq(table.user.id, table.assessmentPractice.updatedBy))
+			.where(
+				and(
+					eq(table.assessmentPractice.assessmentId, input.assessmentId),
+					eq(table.assessmentPractice.practiceId, input.practiceId)
+				)
+			);
+		const currentVersion = existing?.version ?? 1;
+		if (currentVersion !== input.baseVersion) {
+			return {
+				ok: false as const,
+				kind: 'conflict' as const,
+				message: `${existing?.updatedBy ?? 'Someone'} changed this practice's settings while you were editing them. Theirs are shown; yours were not saved.`,
+				current: { ...existing!, updatedBy: existing?.updatedBy ?? null }
+			};
+		}
+		const reason = input.notApplicable ? input.reason.trim() : '';
+		if (
+			existing &&
+			existing.notApplicable === input.notApplicable &&
+			existing.reason === reason &&
+			existing.target === input.target
+		) {
+			return { ok: true as const, version: currentVersion };
+		}
+		const values = {
+			notApplicable: input.notApplicable,
+			notApplicableReason: reason,
+			target: input.target,
+			version: currentVersion + 1,
+			updatedAt: new Date(),
+			updatedBy: ctx.actorId
+		};
+		await tx
+			.insert(table.assessmentPractice)
+			.values({
+				assessmentId: input.assessmentId,
+				practiceId: input.practiceId,
+				phase: practice.phase,
+				...values
+			})
+			.onConflictDoUpdate({
+				target: [table.assessmentPractice.assessmentId, table.assessmentPractice.practiceId],
+				set: values
+			});
+		await recomputeAggregates(tx, model, input.assessmentId);
+		await audit(tx, {
+			actorId: ctx.actorId,
+			action: 'assessment.practice_changed',
+			targetType: 'assessment',
+			targetId: input.assessmentId,
+			teamId: ctx.teamId,
+			detail: {
+				practiceId: input.practiceId,
+				from: existing ?? null,
+				to: { notApplicable: input.notApplicable, reason, target: input.target }
+			},
+			ip: ctx.ip
+		});
+		return { ok: true as const, version: values.version };
+	});
+}
+
+export type TransitionResult = { ok: true } | { ok: false; field: string; message: string };
+
+const transitions = {
+	submit: { from: ['draft', 'returned'], to: 'submitted' },
+	approve: { from: ['submitted'], to: 'approved' },
+	return: { from: ['submitted'], to: 'returned' }
+} as const satisfies Record<string, { from: readonly AssessmentStatus[]; to: AssessmentStatus }>;
+export type Transition = keyof typeof transitions;
+
+/**
+ * Moves an assessment through draft → submitted → approved / returned. Who may do which step
+ * is decided by the policy module before this is called; a return needs a comment.
+ */
+export async function transitionAssessment(
+	db: Database,
+	ctx: TeamActorContext,
+	assessmentId: string,
+	step: Transition,
+	comment = ''
+): Promise<TransitionResult> {
+	if (step === 'return' && !comment.trim()) {
+		return {
+			ok: false,
+			field: 'comment',
+			message: 'Say what the team should change before resubmitting.'
+		};
+	}
+	const { from, to } = transitions[step];
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select({ status: table.assessment.status, cycleStatus: table.cycle.status })
+			.from(table.assessment)
+			.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+			.where(eq(table.assessment.id, assessmentId))
+			.for('update', { of: table.assessment });
+		if (!row) return { ok: false as const, field: 'form', message: 'Unknown assessment.' };
+		if (row.cycleStatus === 'closed') {
+			return {
+				ok: false as const,
+				field: 'form',
+				message: 'This cycle is closed: its assessments are read-only.'
+			};
+		}
+		if (!(from as readonly string[]).includes(row.status)) {
+			return {
+				ok: false as const,
+				field: 'form',
+				message: `An assessment that is ${row.status} cannot be ${to === 'submitted' ? 'submitted' : to}.`
+			};
+		}
+		const now = new Date();
+		await tx
+			.update(table.assessment)
+			.set(
+				step === 'submit'
+					? { status: to, submittedAt: now, submittedBy: ctx.actorId, updatedAt: now }
+					: {
+							status: to,
+							reviewedAt: now,
+							reviewedBy: ctx.actorId,
+							reviewComment: comment.trim(),
+							updatedAt: now
+						}
+			)
+			.where(eq(table.assessment.id, assessmentId));
+		await audit(tx, {
+			actorId: ctx.actorId,
+			action: `assessment.${to}`,
+			targetType: 'assessment',
+			targetId: assessmentId,
+			teamId: ctx.teamId,
+			detail: { from: row.status, to, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+			ip: ctx.ip
+		});
+		return { ok: true as const };
+	});
+}
+
+/** Rebuilds every stored score from the answers (after a scoring rule or model change). */
+export async function rebuildAllScores(db: Database, model: Model): Promise<number> {
+	const ids = await db.select({ id: table.assessment.id }).from(table.assessment);
+	for (const { id } of ids) {
+		await db.transaction((tx) => recomputeScores(tx, model, id));
+	}
+	return ids.length;
+}
+
+/** Submitted assessments waiting for review, oldest first (for the security team). */
+export function listReviewQueue(db: Database) {
+	return db
+		.select({
+			team: table.team.name,
+			slug: table.team.slug,
+			cycle: table.cycle.name,
+			submittedAt: table.assessment.submittedAt,
+			score: table.assessment.score
+		})
+		.from(table.assessment)
+		.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(and(eq(table.assessment.status, 'submitted'), sql`${table.cycle.status} = 'open'`))
+		.orderBy(asc(table.assessment.submittedAt));
+}
