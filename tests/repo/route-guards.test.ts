@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 // Every load, action and endpoint decides access itself: a +layout guard alone can be skipped
 // (actions and endpoints do not run layout loads). This test fails when one forgets.
-const GUARD = /\b(requireUser|requirePermission|requireTeamAccess|allowAnonymous)\(/;
+const GUARD =
+	/\b(requireUser|requirePermission|requireTeamAccess|requireAssessmentAccess|allowAnonymous)\(/;
 const routesDir = path.resolve('src/routes');
 
 function serverModules(dir: string): string[] {

@@ -3,6 +3,7 @@ import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { AssessmentStatus } from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
+import { can } from '$lib/server/auth/policy';
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
@@ -427,4 +428,31 @@ export function listReviewQueue(db: Database) {
 		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
 		.where(and(eq(table.assessment.status, 'submitted'), sql`${table.cycle.status} = 'open'`))
 		.orderBy(asc(table.assessment.submittedAt));
+}
+
+/** The assessments of one cycle that a user may see: all for security, leadership and admins, else their teams'. */
+export function cycleAssessments(
+	db: Database,
+	cycleId: string,
+	actor: { id: string; role: table.GlobalRole }
+) {
+	const query = db
+		.select({
+			team: table.team.name,
+			slug: table.team.slug,
+			status: table.assessment.status,
+			score: table.assessment.score
+		})
+		.from(table.assessment)
+		.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
+		.orderBy(asc(table.team.name));
+	const seesAll = can(actor, 'teams.viewAll');
+	return query.where(
+		seesAll
+			? eq(table.assessment.cycleId, cycleId)
+			: and(
+					eq(table.assessment.cycleId, cycleId),
+					sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.userId} = ${actor.id})`
+				)
+	);
 }

@@ -1,6 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { and, eq } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
+import { findAssessment } from '$lib/server/assessments/assessments';
 import type { SessionUser } from './session';
 import { can, canOnTeam, type Membership, type Permission, type TeamAction } from './policy';
 
@@ -52,4 +53,17 @@ export async function requireTeamAccess(event: Event, slug: string, action: Team
 	if (!canOnTeam(user, membership, 'view')) error(404, 'Team not found');
 	if (!canOnTeam(user, membership, action)) error(403, 'You may not change this team.');
 	return { user, team: row.team, membership };
+}
+
+/** A team's assessment for a cycle, if the user may act on that team; 404 otherwise. */
+export async function requireAssessmentAccess(
+	event: Event,
+	slug: string,
+	cycleName: string,
+	action: TeamAction
+) {
+	const access = await requireTeamAccess(event, slug, action);
+	const found = await findAssessment(event.locals.db, access.team.id, cycleName);
+	if (!found) error(404, 'This team has no assessment in that cycle.');
+	return { ...access, ...found };
 }

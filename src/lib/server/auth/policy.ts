@@ -44,12 +44,12 @@ export function can(actor: Actor, permission: Permission): boolean {
 }
 
 /** What someone may do to one team's records. */
-export const teamActions = ['view', 'edit', 'manageMembers'] as const;
+export const teamActions = ['view', 'edit', 'submit', 'manageMembers'] as const;
 export type TeamAction = (typeof teamActions)[number];
 
 /**
- * The one rule for team data. Members and leads see and edit their own team; leads and admins
- * manage membership; security and leadership see every team; nobody else sees anything.
+ * The one rule for team data. Members and leads see and edit their own team (answer its
+ * assessment); leads and admins submit it and manage membership; security and leadership see every team; nobody else sees anything.
  */
 export function canOnTeam(
 	actor: Actor,
@@ -61,6 +61,8 @@ export function canOnTeam(
 			return membership !== null || can(actor, 'teams.viewAll');
 		case 'edit':
 			return membership !== null || actor.role === 'admin';
+		case 'submit':
+			return membership?.role === 'lead' || actor.role === 'admin';
 		case 'manageMembers':
 			return membership?.role === 'lead' || can(actor, 'teams.manage');
 	}
@@ -78,7 +80,7 @@ export function navigationFor(actor: Actor): NavItem[] {
 	const items: (NavItem & { allowed: boolean })[] = [
 		{ href: '/dashboard', label: 'Dashboard', available: false, allowed: true },
 		{ href: '/teams', label: 'My teams', available: true, allowed: true },
-		{ href: '/assessments', label: 'Assessments', available: false, allowed: true },
+		{ href: '/assessments', label: 'Assessments', available: true, allowed: true },
 		{ href: '/tools', label: 'Tools', available: false, allowed: true },
 		{ href: '/training', label: 'Training', available: false, allowed: true },
 		{ href: '/reports', label: 'Reports', available: false, allowed: can(actor, 'reports.view') },

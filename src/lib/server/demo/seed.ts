@@ -5,6 +5,8 @@ import type { GlobalRole, TeamRole } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { audit } from '$lib/server/audit/audit-log';
+import { getModel } from '$lib/server/model/load-model';
+import { seedDemoAssessments } from './assessments';
 import { demoOrganisation } from './organisation';
 
 /** With RAMPART_DEMO=1 and an empty database, fills in the sample organisation and prints its sign-ins once. */
@@ -76,6 +78,8 @@ export async function seedDemo(db: Database, password: string) {
 			}))
 		);
 		if (memberships.length) await tx.insert(table.teamMember).values(memberships);
+		const reviewer = userId.get('security@demo.rampart.test')!;
+		await seedDemoAssessments(tx, getModel(), teams, reviewer);
 		await audit(tx, {
 			actorId: null,
 			action: 'demo.seeded',

@@ -5,19 +5,26 @@ import { requireTeamAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { addTeamMember, removeTeamMember, updateTeamMember } from '$lib/server/teams/members';
 import { listTeamMembers, teamOrgUnit } from '$lib/server/teams/teams';
+import { listTeamAssessments } from '$lib/server/assessments/assessments';
+import { teamPicture } from '$lib/server/assessments/team-picture';
+import { getModel } from '$lib/server/model/load-model';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
-	const [members, unit] = await Promise.all([
+	const [members, unit, picture, assessments] = await Promise.all([
 		listTeamMembers(event.locals.db, team.id),
-		teamOrgUnit(event.locals.db, team.orgUnitId)
+		teamOrgUnit(event.locals.db, team.orgUnitId),
+		teamPicture(event.locals.db, getModel(), team.id),
+		listTeamAssessments(event.locals.db, team.id)
 	]);
 	return {
 		team: { name: team.name, slug: team.slug, description: team.description, active: team.active },
 		unit,
 		members,
 		membership,
+		picture,
+		assessments,
 		canManageMembers: canOnTeam(user, membership, 'manageMembers')
 	};
 };

@@ -1,0 +1,103 @@
+import { desc, eq, inArray } from 'drizzle-orm';
+import type { Database } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { Model } from '$lib/server/model/types';
+import { loadAnswers } from './assessments';
+
+const TREND_EPSILON = 0.05;
+
+/** The team's picture: this cycle against the last one and the targets, and where to go next. */
+export async function teamPicture(db: Database, model: Model, teamId: string) {
+	const recent = await db
+		.select({
+			id: table.assessment.id,
+			cycle: table.cycle.name,
+			status: table.assessment.status,
+			score: table.assessment.score
+		})
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(eq(table.assessment.teamId, teamId))
+		.orderBy(desc(table.cycle.startsOn))
+		.limit(2);
+	const [current, previous] = recent;
+	if (!current) return null;
+	const ids = recent.map((r) => r.id);
+	const [practiceRows, phaseRows, answers] = await Promise.all([
+		db
+			.select()
+			.from(table.assessmentPractice)
+			.where(inArray(table.assessmentPractice.assessmentId, ids)),
+		db.select().from(table.assessmentPhase).where(inArray(table.assessmentPhase.assessmentId, ids)),
+		loadAnswers(db, current.id)
+	]);
+	const practiceOf = (assessmentId: string, practiceId: string) =>
+		practiceRows.find((r) => r.assessmentId === assessmentId && r.practiceId === practiceId);
+	const phaseOf = (assessmentId: string, phase: string) =>
+		phaseRows.find((r) => r.assessmentId === assessmentId && r.phase === phase)?.score ?? null;
+
+	const practices = model.practices.map((p) => {
+		const now = practiceOf(current.id, p.id);
+		const before = previous ? practiceOf(previous.id, p.id) : undefined;
+		const delta =
+			now && before && !now.notApplicable && !before.notApplicable
+				? now.score - before.score
+				: null;
+		return {
+			id: p.id,
+			name: p.name,
+			phase: p.phase,
+			score: now?.score ?? 0,
+			achievedLevel: now?.achievedLevel ?? 0,
+			target: now?.target ?? null,
+			notApplicable: now?.notApplicable ?? false,
+			trend:
+				delta === null
+					? null
+					: delta > TREND_EPSILON
+						? 'up'
+						: delta < -TREND_EPSILON
+							? 'down'
+							: 'flat',
+			delta
+		};
+	});
+
+	const phases = model.phases.map((ph) => {
+		const targets = practices.filter(
+			(p) => p.phase === ph.id && !p.notApplicable && p.target !== null
+		);
+		return {
+			id: ph.id,
+			name: ph.name,
+			score: phaseOf(current.id, ph.id),
+			previous: previous ? phaseOf(previous.id, ph.id) : null,
+			target: targets.length ? targets.reduce((s, p) => s + p.target!, 0) / targets.length : null
+		};
+	});
+
+	// Next steps: the weakest applicable practices and the criteria that would lift each one level.
+	const nextSteps = practices
+		.filter((p) => !p.notApplicable && p.achievedLevel < 4)
+		.sort((a, b) => a.score - b.score || a.achievedLevel - b.achievedLevel)
+		.slice(0, 3)
+		.map((p) => {
+			const level = model.practiceById.get(p.id)!.levels[p.achievedLevel]!;
+			return {
+				...p,
+				nextLevel: level.level,
+				nextLevelTitle: level.title,
+				criteria: level.criteria
+					.map((c) => ({ id: c.id, text: c.text, value: answers.get(c.id)?.value ?? null }))
+					.filter((c) => c.value !== 1)
+			};
+		});
+
+	return {
+		current: { cycle: current.cycle, status: current.status, score: current.score },
+		previous: previous ? { cycle: previous.cycle, score: previous.score } : null,
+		phases,
+		practices,
+		nextSteps
+	};
+}

@@ -1,0 +1,72 @@
+import { error, fail } from '@sveltejs/kit';
+import { reviewSchema } from '$lib/schemas/assessment';
+import { formFailure, parseForm } from '$lib/schemas/parse';
+import { requireAssessmentAccess } from '$lib/server/auth/guard';
+import { can, canOnTeam } from '$lib/server/auth/policy';
+import { transitionAssessment } from '$lib/server/assessments/assessments';
+import { assessmentOverview } from '$lib/server/assessments/overview';
+import { getModel } from '$lib/server/model/load-model';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'view');
+	const open = a.cycle.status === 'open';
+	return {
+		team: { name: a.team.name, slug: a.team.slug },
+		cycle: { name: a.cycle.name, status: a.cycle.status, dueOn: a.cycle.dueOn },
+		assessment: {
+			status: a.assessment.status,
+			score: a.assessment.score,
+			modelVersion: a.assessment.modelVersion,
+			reviewComment: a.assessment.reviewComment,
+			submittedAt: a.assessment.submittedAt,
+			reviewedAt: a.assessment.reviewedAt
+		},
+		phases: await assessmentOverview(event.locals.db, getModel(), a.assessment.id),
+		canSubmit:
+			open &&
+			canOnTeam(a.user, a.membership, 'submit') &&
+			['draft', 'returned'].includes(a.assessment.status),
+		canReview: open && can(a.user, 'assessments.review') && a.assessment.status === 'submitted'
+	};
+};
+
+export const actions: Actions = {
+	submit: async (event) => {
+		const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'submit');
+		const result = await transitionAssessment(
+			event.locals.db,
+			{ actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
+			a.assessment.id,
+			'submit'
+		);
+		if (!result.ok)
+			return fail(400, formFailure({ [result.field]: result.message }, { action: 'submit' }));
+		return { action: 'submit', notice: 'Submitted for review by the security team.' };
+	},
+	review: async (event) => {
+		const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'view');
+		if (!can(a.user, 'assessments.review'))
+			error(403, 'Only the security team reviews assessments.');
+		const parsed = parseForm(reviewSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(400, formFailure(parsed.errors, { action: 'review', values: parsed.values }));
+		const { decision, comment } = parsed.data;
+		const result = await transitionAssessment(
+			event.locals.db,
+			{ actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
+			a.assessment.id,
+			decision,
+			comment
+		);
+		if (!result.ok)
+			return fail(
+				400,
+				formFailure({ [result.field]: result.message }, { action: 'review', values: { comment } })
+			);
+		return {
+			action: 'review',
+			notice: decision === 'approve' ? 'Approved.' : 'Returned to the team with your comment.'
+		};
+	}
+};

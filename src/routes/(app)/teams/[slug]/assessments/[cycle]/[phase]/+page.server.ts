@@ -1,0 +1,153 @@
+import { error, fail } from '@sveltejs/kit';
+import { answerSchema, pick, practiceSettingsSchema } from '$lib/schemas/assessment';
+import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
+import { requireAssessmentAccess } from '$lib/server/auth/guard';
+import { canOnTeam } from '$lib/server/auth/policy';
+import { getModel } from '$lib/server/model/load-model';
+import {
+	answerFingerprint,
+	phaseForm,
+	practiceFingerprint
+} from '$lib/server/assessments/phase-form';
+import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const access = await requireAssessmentAccess(
+		event,
+		event.params.slug,
+		event.params.cycle,
+		'view'
+	);
+	const model = getModel();
+	const phase = model.phases.find((p) => p.id === event.params.phase);
+	if (!phase) error(404, 'Unknown phase');
+	const form = await phaseForm(event.locals.db, access, phase);
+	const editable =
+		canOnTeam(access.user, access.membership, 'edit') &&
+		access.cycle.status === 'open' &&
+		['draft', 'returned'].includes(access.assessment.status);
+	return {
+		team: { name: access.team.name, slug: access.team.slug },
+		cycle: { name: access.cycle.name, status: access.cycle.status },
+		status: access.assessment.status,
+		phases: model.phases.map((p) => ({ id: p.id, name: p.name })),
+		phase: { id: phase.id, name: phase.name, description: phase.description },
+		practices: form,
+		editable
+	};
+};
+
+type Event = Parameters<Actions[string]>[0];
+
+async function editAccess(event: Event) {
+	const access = await requireAssessmentAccess(
+		event,
+		event.params.slug!,
+		event.params.cycle!,
+		'edit'
+	);
+	return { access, ctx: { actorId: access.user.id, ip: event.locals.ip, teamId: access.team.id } };
+}
+
+const answerFields = ['criterionId', 'value', 'comment', 'evidence', 'baseVersion'] as const;
+const practiceFields = ['practiceId', 'notApplicable', 'reason', 'target', 'baseVersion'] as const;
+
+export const actions: Actions = {
+	/** One criterion, saved as you go (JavaScript) . */
+	saveAnswer: async (event) => {
+		const { access, ctx } = await editAccess(event);
+		const parsed = parseForm(answerSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(
+				400,
+				formFailure(parsed.errors, {
+					action: 'saveAnswer',
+					target: parsed.values.criterionId ?? ''
+				})
+			);
+		const result = await saveAnswer(event.locals.db, ctx, getModel(), {
+			assessmentId: access.assessment.id,
+			...parsed.data
+		});
+		if (result.ok)
+			return { action: 'saveAnswer', target: parsed.data.criterionId, version: result.version };
+		return fail(result.kind === 'conflict' ? 409 : 400, {
+			...formFailure(
+				{ [result.kind === 'invalid' ? result.field : 'form']: result.message },
+				{ action: 'saveAnswer', target: parsed.data.criterionId }
+			),
+			current: result.kind === 'conflict' ? result.current : null
+		});
+	},
+	/** One practice's not-applicable flag, reason and target, saved as you go. */
+	savePractice: async (event) => {
+		const { access, ctx } = await editAccess(event);
+		const parsed = parseForm(practiceSettingsSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(
+				400,
+				formFailure(parsed.errors, {
+					action: 'savePractice',
+					target: parsed.values.practiceId ?? ''
+				})
+			);
+		const result = await savePracticeSettings(event.locals.db, ctx, getModel(), {
+			assessmentId: access.assessment.id,
+			...parsed.data
+		});
+		if (result.ok)
+			return { action: 'savePractice', target: parsed.data.practiceId, version: result.version };
+		return fail(result.kind === 'conflict' ? 409 : 400, {
+			...formFailure(
+				{ [result.kind === 'invalid' ? result.field : 'form']: result.message },
+				{ action: 'savePractice', target: parsed.data.practiceId }
+			),
+			current: result.kind === 'conflict' ? result.current : null
+		});
+	},
+	/** The whole phase at once: the form without JavaScript. Only changed items are written. */
+	savePhase: async (event) => {
+		const { access, ctx } = await editAccess(event);
+		const model = getModel();
+		const phase = model.phases.find((p) => p.id === event.params.phase);
+		if (!phase) error(404, 'Unknown phase');
+		const form = await event.request.formData();
+		const errors: FieldErrors = {};
+		let saved = 0;
+		for (const practice of phase.practices) {
+			const settings = parseForm(practiceSettingsSchema, pick(form, practice.id, practiceFields));
+			if (form.has(`practiceId:${practice.id}`)) {
+				if (!settings.ok) {
+					for (const [k, v] of Object.entries(settings.errors)) errors[`${k}:${practice.id}`] = v;
+				} else if (form.get(`fingerprint:${practice.id}`) !== practiceFingerprint(settings.data)) {
+					const r = await savePracticeSettings(event.locals.db, ctx, model, {
+						assessmentId: access.assessment.id,
+						...settings.data
+					});
+					if (!r.ok)
+						errors[`${r.kind === 'invalid' ? r.field : 'form'}:${practice.id}`] = r.message;
+					else saved++;
+				}
+			}
+			for (const criterion of practice.levels.flatMap((l) => l.criteria)) {
+				if (!form.has(`criterionId:${criterion.id}`)) continue;
+				const parsed = parseForm(answerSchema, pick(form, criterion.id, answerFields));
+				if (!parsed.ok) {
+					for (const [k, v] of Object.entries(parsed.errors)) errors[`${k}:${criterion.id}`] = v;
+					continue;
+				}
+				// Untouched rows are skipped, so someone else's newer answer is never reported as a conflict.
+				if (form.get(`fingerprint:${criterion.id}`) === answerFingerprint(parsed.data)) continue;
+				const r = await saveAnswer(event.locals.db, ctx, model, {
+					assessmentId: access.assessment.id,
+					...parsed.data
+				});
+				if (!r.ok) errors[`${r.kind === 'invalid' ? r.field : 'form'}:${criterion.id}`] = r.message;
+				else saved++;
+			}
+		}
+		if (Object.keys(errors).length) return fail(400, formFailure(errors, { action: 'savePhase' }));
+		return { action: 'savePhase', notice: `Saved ${phase.name}.`, saved };
+	}
+};
