@@ -222,11 +222,6 @@ const GRAMMARS: Record<string, Grammar> = {
 	feature: gherkin
 };
 
-/** True when `highlight` knows the language (otherwise it returns escaped plain code). */
-export function isHighlighted(lang: string): boolean {
-	return Object.hasOwn(GRAMMARS, lang.toLowerCase());
-}
-
 /** Escapes text for use in HTML content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
 	return text

@@ -343,7 +343,7 @@ describe('renderMarkdown: callouts', () => {
 	});
 
 	it('takes an optional title after the kind, escaped', () => {
-		const out = html('::: tip Before you <b>start</b>\nText\n:::\n\n:::tipx\n:::');
+		const out = html('::: tip Before you <b>start</b>\nText\n:::\n\n::: tip!\n:::');
 		expect(out).toContain('<p class="callout-title">Before you &lt;b&gt;start&lt;/b&gt;</p>');
 		expect(out.match(/<aside/g)).toHaveLength(1);
 	});
@@ -377,6 +377,12 @@ describe('renderMarkdown: practice links', () => {
 		expect(result.html).toContain('<span class="broken-link">Made up</span>');
 		expect(result.html).toContain('<span class="broken-link">&lt;b&gt;</span>');
 		expect(result.problems).toEqual(['unknown practice "made-up"', 'unknown practice "<b>"']);
+	});
+
+	it('never nests a practice link inside a link', () => {
+		// markdown-it refuses links inside link text, so the outer link stays text.
+		const out = html('[see [[practice:code-review]]](/x)');
+		expect(out).toBe('<p>[see <a href="/model/practices/code-review">Code review</a>](/x)</p>\n');
 	});
 
 	it('treats every practice as unknown without a resolver', () => {

@@ -91,6 +91,8 @@ function plainText(children: Token[] | null): string {
 
 // Callouts: a line `::: tip` (or `warning`, `exercise`), markdown, then a line `:::`.
 const CALLOUT_OPEN = /^(:{3,})[ \t]*([A-Za-z][\w-]*)(.*)$/;
+const CALLOUT_CLOSE = /^(:{3,})[ \t]*$/;
+const FENCE = /^(`{3,}|~{3,})/;
 
 /** `::: tip` or `::: tip Custom title`; the kind must be followed by a blank or nothing. */
 function calloutOpen(text: string) {
@@ -99,8 +101,6 @@ function calloutOpen(text: string) {
 	if (!match || (rest && !/^[ \t]/.test(rest))) return null;
 	return { marker, kind, title: rest.trim() || undefined };
 }
-const CALLOUT_CLOSE = /^(:{3,})[ \t]*$/;
-const FENCE = /^(`{3,}|~{3,})/;
 
 function callout(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
 	if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
@@ -177,8 +177,6 @@ function practiceLink(state: StateInline, silent: boolean): boolean {
 		if (href === null || !isAllowedLink(href)) {
 			env.problems.add(`unknown practice "${id}"`);
 			state.push('broken_link', 'span', 0).content = label;
-		} else if (state.linkLevel > 0) {
-			state.push('text', '', 0).content = label; // no links inside links
 		} else {
 			const open = state.push('link_open', 'a', 1);
 			open.attrs = [['href', href]];
