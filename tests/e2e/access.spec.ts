@@ -81,3 +81,24 @@ test('a cross-site form post is refused', async ({ request }) => {
 	});
 	expect(res.status()).toBe(403);
 });
+
+test('pages load without CSP violations or script errors', async ({ page }) => {
+	const problems: string[] = [];
+	page.on('console', (m) => {
+		if (m.type() === 'error') problems.push(m.text());
+	});
+	page.on('pageerror', (e) => problems.push(e.message));
+	await signIn(page, demo.url, demo.lead, demo.password);
+	for (const path of [
+		'/teams',
+		'/teams/payments-api',
+		'/teams/payments-api/assessments/2026-Q4/build',
+		'/practices/static-analysis',
+		'/scoring',
+		'/account'
+	]) {
+		await page.goto(`${demo.url}${path}`);
+		await page.waitForLoadState('networkidle');
+	}
+	expect(problems).toEqual([]);
+});

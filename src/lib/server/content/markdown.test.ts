@@ -177,7 +177,7 @@ describe('renderMarkdown: images', () => {
 describe('renderMarkdown: code', () => {
 	it('escapes HTML in fenced code', () => {
 		const out = html('```yaml\nkey: "</code><script>alert(1)</script>"\n```');
-		expect(out).toMatch(/^<pre class="code" data-lang="yaml"><code>/);
+		expect(out).toMatch(/^<pre class="code" tabindex="0" data-lang="yaml"><code>/);
 		expect(out).not.toContain('<script');
 		expect(out.match(/<\/code>/g)).toHaveLength(1);
 		expect(out).toContain('&lt;/code&gt;&lt;script&gt;');
@@ -189,7 +189,7 @@ describe('renderMarkdown: code', () => {
 		);
 		expect(out).not.toContain('<script');
 		expect(out).not.toContain('<b>');
-		expect(out).toContain('<pre class="code"><code>&lt;/code&gt;&lt;script&gt;');
+		expect(out).toContain('<pre class="code" tabindex="0"><code>&lt;/code&gt;&lt;script&gt;');
 	});
 
 	it('highlights known languages', () => {
@@ -201,7 +201,7 @@ describe('renderMarkdown: code', () => {
 	});
 
 	it('puts a sanitised language in data-lang', () => {
-		expect(html('```yaml" onload="x\nx\n```')).toContain('<pre class="code"><code>');
+		expect(html('```yaml" onload="x\nx\n```')).toContain('<pre class="code" tabindex="0"><code>');
 	});
 });
 
@@ -330,7 +330,7 @@ describe('renderMarkdown: callouts', () => {
 		);
 		expect(result.html).toContain('<li>two</li>');
 		expect(result.html).toContain(
-			'<pre class="code" data-lang="yaml"><code>:::\n</code></pre>\n</aside>'
+			'<pre class="code" tabindex="0" data-lang="yaml"><code>:::\n</code></pre>\n</aside>'
 		);
 		expect(result.html).toMatch(/<\/aside>\n<p>After.<\/p>/);
 	});

@@ -273,7 +273,7 @@ function codeBlock(code: string, info: string): string {
 	const lang = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
 	const safeLang = /^[a-z0-9+#._-]{1,32}$/.test(lang) ? lang : '';
 	const attr = safeLang ? ` data-lang="${safeLang}"` : '';
-	return `<pre class="code"${attr}><code>${highlight(code, safeLang)}</code></pre>\n`;
+	return `<pre class="code" tabindex="0"${attr}><code>${highlight(code, safeLang)}</code></pre>\n`;
 }
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
