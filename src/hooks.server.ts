@@ -8,11 +8,12 @@ import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
 import { getModel } from '$lib/server/model/load-model';
+import { getCatalogue } from '$lib/server/tools/catalogue';
 
 export const init: ServerInit = async () => {
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
-		getModel();
+		getCatalogue(new Set(getModel().practiceById.keys()));
 		await startDatabase();
 	} catch (e) {
 		console.error(`Rampart cannot start: ${(e as Error).message}`);

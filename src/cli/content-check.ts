@@ -3,8 +3,12 @@
 import { ContentError } from '$lib/server/content/problems';
 import { loadModel } from '$lib/server/model/load-model';
 import { modelSummary } from '$lib/server/model/validate-model';
+import { catalogueSummary, loadCatalogue } from '$lib/server/tools/catalogue';
 
-const checks: [string, () => string][] = [['model', () => modelSummary(loadModel())]];
+const checks: [string, () => string][] = [
+	['model', () => modelSummary(loadModel())],
+	['tools', () => catalogueSummary(loadCatalogue(new Set(loadModel().practiceById.keys())))]
+];
 
 let failed = false;
 const lines: string[] = [];

@@ -74,7 +74,8 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	await member.goto(`${base}/plan`);
 	await answer(member, contested, 'Some teams or repos');
 	const leadGroup = lead.getByRole('group', { name: contested });
-	await leadGroup.getByLabel('All', { exact: true }).check();
+	// click, not check: the refusal puts the other person's answer back at once.
+	await leadGroup.getByLabel('All', { exact: true }).click();
 	await expect(leadGroup.getByRole('alert')).toContainText(
 		'changed this answer while you were editing'
 	);
