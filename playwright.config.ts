@@ -2,14 +2,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT_BASE lets two runs share a machine (each port also names its data directory).
+const portBase = Number(process.env.E2E_PORT_BASE ?? 4173);
+
 /** One production server per purpose, each on its own empty data directory. */
 export const servers = {
 	/** No users yet: the setup and invitation journey. */
-	fresh: 4173,
+	fresh: portBase,
 	/** The demo organisation with a known password. */
-	demo: 4174,
+	demo: portBase + 1,
 	/** Its own server, so the throttled address does not block the other tests. */
-	throttle: 4175
+	throttle: portBase + 2,
+	/** Free for a test that starts a server of its own. */
+	spare: portBase + 17
 } as const;
 
 export const DEMO_PASSWORD = 'e2e demo password only';

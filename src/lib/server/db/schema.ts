@@ -271,3 +271,211 @@ export const assessmentPhase = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.assessmentId, t.phase] })]
 );
+
+// ── Tools, adoption and responsibility ──────────────────────────────────────
+
+/** Tool categories: synced from content/tools/categories.yaml at start-up. */
+export const toolCategory = pgTable('tool_category', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	practices: jsonb('practices').$type<string[]>().notNull().default(sql`'[]'::jsonb`)
+});
+
+export const toolLicences = ['open-source', 'commercial'] as const;
+
+/** A security tool: from the starter catalogue or added by an admin; retired tools keep their history. */
+export const tool = pgTable(
+	'tool',
+	{
+		id: text('id').primaryKey(),
+		name: text('name').notNull(),
+		categoryId: text('category_id')
+			.notNull()
+			.references(() => toolCategory.id),
+		homepage: text('homepage').notNull().default(''),
+		licence: text('licence').notNull().default('open-source'),
+		description: text('description').notNull().default(''),
+		/** 'catalogue' for the shipped starter set, 'custom' for tools added in the app. */
+		source: text('source').notNull().default('custom'),
+		retiredAt: timestamp('retired_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('tool_category_idx').on(t.categoryId)]
+);
+
+export const adoptionStates = ['not_used', 'evaluating', 'adopted', 'enforced'] as const;
+export type AdoptionState = (typeof adoptionStates)[number];
+export const adoptionState = pgEnum('adoption_state', adoptionStates);
+
+/** How far one team has taken one tool. */
+export const toolAdoption = pgTable(
+	'tool_adoption',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		toolId: text('tool_id')
+			.notNull()
+			.references(() => tool.id),
+		state: adoptionState('state').notNull(),
+		since: date('since'),
+		note: text('note').notNull().default(''),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.toolId] }), index('tool_adoption_tool_idx').on(t.toolId)]
+);
+
+/** Adoption as it stood when a cycle closed, so quarter-on-quarter trends are real history. */
+export const adoptionSnapshot = pgTable(
+	'adoption_snapshot',
+	{
+		cycleId: uuid('cycle_id')
+			.notNull()
+			.references(() => cycle.id, { onDelete: 'cascade' }),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		toolId: text('tool_id')
+			.notNull()
+			.references(() => tool.id),
+		state: adoptionState('state').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.cycleId, t.teamId, t.toolId] })]
+);
+
+export const responsibleParties = ['delivery', 'security', 'operations', 'shared', 'nobody'] as const;
+export type ResponsibleParty = (typeof responsibleParties)[number];
+export const responsibleParty = pgEnum('responsible_party', responsibleParties);
+
+/** Who holds responsibility for one practice in one team, and the accountable person. */
+export const responsibility = pgTable(
+	'responsibility',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		practiceId: text('practice_id').notNull(),
+		party: responsibleParty('party').notNull(),
+		accountableUserId: uuid('accountable_user_id').references(() => user.id, { onDelete: 'set null' }),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.practiceId] })]
+);
+
+/** A team's security on-call rota: ordered members taking turns of 1 or 2 weeks from a start date. */
+export const rota = pgTable('rota', {
+	teamId: uuid('team_id')
+		.primaryKey()
+		.references(() => team.id, { onDelete: 'cascade' }),
+	rotationWeeks: integer('rotation_weeks').notNull().default(1),
+	startsOn: date('starts_on').notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export const rotaMember = pgTable(
+	'rota_member',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.position] })]
+);
+
+/** A swapped turn: for the turn starting on `turnStart`, `userId` is on duty instead. */
+export const rotaSwap = pgTable(
+	'rota_swap',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		turnStart: date('turn_start').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.turnStart] })]
+);
+
+// ── Training ─────────────────────────────────────────────────────────────────
+
+/** A lesson a learner marked as completed. */
+export const lessonProgress = pgTable(
+	'lesson_progress',
+	{
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		moduleId: text('module_id').notNull(),
+		lessonId: text('lesson_id').notNull(),
+		completedAt: timestamp('completed_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.moduleId, t.lessonId] })]
+);
+
+/** One marked quiz attempt; answers are kept so the learner can review them. */
+export const quizAttempt = pgTable(
+	'quiz_attempt',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		moduleId: text('module_id').notNull(),
+		moduleVersion: integer('module_version').notNull(),
+		score: doublePrecision('score').notNull(),
+		passed: boolean('passed').notNull(),
+		answers: jsonb('answers').$type<Record<string, string[]>>().notNull(),
+		startedAt: timestamp('started_at', { withTimezone: true }),
+		submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('quiz_attempt_user_module_idx').on(t.userId, t.moduleId)]
+);
+
+/** A track completed; the id is unguessable and verifies the certificate publicly. */
+export const certificate = pgTable(
+	'certificate',
+	{
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		trackId: text('track_id').notNull(),
+		/** Name and track title as they were when issued. */
+		holderName: text('holder_name').notNull(),
+		trackTitle: text('track_title').notNull(),
+		issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('certificate_user_track_unique').on(t.userId, t.trackId)]
+);
+
+/** A module a team lead assigned to a team member, with a due date. */
+export const trainingAssignment = pgTable(
+	'training_assignment',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		moduleId: text('module_id').notNull(),
+		dueOn: date('due_on').notNull(),
+		assignedBy: uuid('assigned_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('training_assignment_unique').on(t.teamId, t.userId, t.moduleId),
+		index('training_assignment_user_idx').on(t.userId)
+	]
+);
