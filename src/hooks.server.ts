@@ -9,12 +9,13 @@ import { securityHeaders } from '$lib/server/http/security-headers';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
 import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
+import { syncCatalogue } from '$lib/server/tools/sync';
 
 export const init: ServerInit = async () => {
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
-		getCatalogue(new Set(getModel().practiceById.keys()));
-		await startDatabase();
+		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));
+		await syncCatalogue(await startDatabase(), catalogue);
 	} catch (e) {
 		console.error(`Rampart cannot start: ${(e as Error).message}`);
 		process.exit(1);

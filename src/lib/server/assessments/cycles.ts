@@ -5,6 +5,7 @@ import { audit } from '$lib/server/audit/audit-log';
 import { isUniqueViolation } from '$lib/server/db/errors';
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
+import { snapshotAdoption } from '$lib/server/tools/adoption';
 import { recomputeScores } from './scores-store';
 
 export type CycleResult = { ok: true; id: string } | { ok: false; field: string; message: string };
@@ -122,6 +123,7 @@ export async function setCycleStatus(
 			.where(and(eq(table.cycle.id, cycleId)))
 			.returning({ id: table.cycle.id });
 		if (!updated.length) return { ok: false as const, field: 'cycleId', message: 'Unknown cycle.' };
+		if (status === 'closed') await snapshotAdoption(tx, cycleId);
 		await audit(tx, {
 			actorId: ctx.actorId,
 			action: status === 'closed' ? 'cycle.closed' : 'cycle.reopened',

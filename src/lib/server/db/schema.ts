@@ -279,7 +279,10 @@ export const toolCategory = pgTable('tool_category', {
 	id: text('id').primaryKey(),
 	name: text('name').notNull(),
 	description: text('description').notNull().default(''),
-	practices: jsonb('practices').$type<string[]>().notNull().default(sql`'[]'::jsonb`)
+	practices: jsonb('practices')
+		.$type<string[]>()
+		.notNull()
+		.default(sql`'[]'::jsonb`)
 });
 
 export const toolLicences = ['open-source', 'commercial'] as const;
@@ -324,7 +327,10 @@ export const toolAdoption = pgTable(
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
 	},
-	(t) => [primaryKey({ columns: [t.teamId, t.toolId] }), index('tool_adoption_tool_idx').on(t.toolId)]
+	(t) => [
+		primaryKey({ columns: [t.teamId, t.toolId] }),
+		index('tool_adoption_tool_idx').on(t.toolId)
+	]
 );
 
 /** Adoption as it stood when a cycle closed, so quarter-on-quarter trends are real history. */
@@ -345,7 +351,13 @@ export const adoptionSnapshot = pgTable(
 	(t) => [primaryKey({ columns: [t.cycleId, t.teamId, t.toolId] })]
 );
 
-export const responsibleParties = ['delivery', 'security', 'operations', 'shared', 'nobody'] as const;
+export const responsibleParties = [
+	'delivery',
+	'security',
+	'operations',
+	'shared',
+	'nobody'
+] as const;
 export type ResponsibleParty = (typeof responsibleParties)[number];
 export const responsibleParty = pgEnum('responsible_party', responsibleParties);
 
@@ -358,7 +370,9 @@ export const responsibility = pgTable(
 			.references(() => team.id, { onDelete: 'cascade' }),
 		practiceId: text('practice_id').notNull(),
 		party: responsibleParty('party').notNull(),
-		accountableUserId: uuid('accountable_user_id').references(() => user.id, { onDelete: 'set null' }),
+		accountableUserId: uuid('accountable_user_id').references(() => user.id, {
+			onDelete: 'set null'
+		}),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
 	},

@@ -3,6 +3,7 @@ import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { TeamRole } from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
+import { removeFromRota } from '$lib/server/responsibility/rota-store';
 import type { ActorContext } from '$lib/server/users/accounts';
 
 export type MemberResult = { ok: true } | { ok: false; field: string; message: string };
@@ -102,6 +103,7 @@ export async function removeTeamMember(
 		await tx
 			.delete(table.teamMember)
 			.where(and(eq(table.teamMember.teamId, teamId), eq(table.teamMember.userId, userId)));
+		await removeFromRota(tx, teamId, userId);
 		await audit(tx, {
 			actorId: ctx.actorId,
 			action: 'team.member_removed',

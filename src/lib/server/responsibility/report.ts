@@ -1,0 +1,93 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { Model } from '$lib/server/model/types';
+import { onDuty } from './rota';
+import { responsibilityFigures } from './figures';
+
+/** The organisation's spread of responsibility, silos, gaps, and teams without a champion or a rota. */
+export async function responsibilityReport(db: Database, model: Model) {
+	const [teams, rows] = await Promise.all([
+		db
+			.select({
+				id: table.team.id,
+				name: table.team.name,
+				slug: table.team.slug,
+				champions: sql<number>`(select count(*)::int from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.champion})`,
+				rotaMembers: sql<number>`(select count(*)::int from ${table.rotaMember} where ${table.rotaMember.teamId} = ${table.team.id})`
+			})
+			.from(table.team)
+			.where(eq(table.team.active, true))
+			.orderBy(table.team.name),
+		db
+			.select({
+				practiceId: table.responsibility.practiceId,
+				party: table.responsibility.party,
+				teams: sql<number>`count(*)::int`
+			})
+			.from(table.responsibility)
+			.innerJoin(
+				table.team,
+				and(eq(table.team.id, table.responsibility.teamId), eq(table.team.active, true))
+			)
+			.groupBy(table.responsibility.practiceId, table.responsibility.party)
+	]);
+	const figures = responsibilityFigures(
+		model.practices.map((p) => p.id),
+		rows,
+		teams.length
+	).map((f) => ({
+		...f,
+		name: model.practiceById.get(f.practiceId)!.name
+	}));
+	return {
+		teamCount: teams.length,
+		practices: figures,
+		silos: figures.filter((f) => f.silo),
+		gaps: figures.filter((f) => f.gap),
+		withoutChampion: teams
+			.filter((t) => t.champions === 0)
+			.map(({ name, slug }) => ({ name, slug })),
+		withoutRota: teams.filter((t) => t.rotaMembers === 0).map(({ name, slug }) => ({ name, slug }))
+	};
+}
+
+/** Who is on duty now and next in each team that has a rota (for the dashboard and team pages). */
+export async function onDutyByTeam(
+	db: Database,
+	teamIds: readonly string[],
+	today = new Date().toISOString().slice(0, 10)
+) {
+	if (!teamIds.length) return new Map<string, ReturnType<typeof onDuty>>();
+	const [rotas, members, swaps] = await Promise.all([
+		db
+			.select()
+			.from(table.rota)
+			.where(sql`${table.rota.teamId} in ${teamIds}`),
+		db
+			.select()
+			.from(table.rotaMember)
+			.where(sql`${table.rotaMember.teamId} in ${teamIds}`)
+			.orderBy(table.rotaMember.position),
+		db
+			.select()
+			.from(table.rotaSwap)
+			.where(sql`${table.rotaSwap.teamId} in ${teamIds}`)
+	]);
+	return new Map(
+		rotas.map((r) => [
+			r.teamId,
+			onDuty(
+				{
+					startsOn: r.startsOn,
+					rotationWeeks: r.rotationWeeks,
+					members: members.filter((m) => m.teamId === r.teamId).map((m) => m.userId),
+					swaps: new Map(
+						swaps.filter((s) => s.teamId === r.teamId).map((s) => [s.turnStart, s.userId])
+					)
+				},
+				today
+			)
+		])
+	);
+}

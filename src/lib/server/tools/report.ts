@@ -1,0 +1,161 @@
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Database } from '$lib/server/db';
+import * as table from '$lib/server/db/schema';
+import type { Model } from '$lib/server/model/types';
+import {
+	adoptionByTool,
+	categoryFigures,
+	practicesWithoutTools,
+	share,
+	DEFAULT_SPRAWL_LIMIT
+} from './figures';
+
+/** The configured sprawl limit (TOOL_SPRAWL_LIMIT), default 3. */
+export function sprawlLimit(env: NodeJS.ProcessEnv = process.env): number {
+	const n = Number.parseInt(env.TOOL_SPRAWL_LIMIT ?? '', 10);
+	return Number.isInteger(n) && n > 0 ? n : DEFAULT_SPRAWL_LIMIT;
+}
+
+async function adoptionInputs(db: Database) {
+	const [teams, tools, categories, rows] = await Promise.all([
+		db
+			.select({ id: table.team.id, name: table.team.name, slug: table.team.slug })
+			.from(table.team)
+			.where(eq(table.team.active, true)),
+		db
+			.select({
+				id: table.tool.id,
+				name: table.tool.name,
+				categoryId: table.tool.categoryId,
+				licence: table.tool.licence,
+				retired: sql<boolean>`${table.tool.retiredAt} is not null`,
+				source: table.tool.source
+			})
+			.from(table.tool)
+			.orderBy(asc(table.tool.name)),
+		db.select().from(table.toolCategory).orderBy(asc(table.toolCategory.name)),
+		db
+			.select({
+				teamId: table.toolAdoption.teamId,
+				toolId: table.toolAdoption.toolId,
+				state: table.toolAdoption.state
+			})
+			.from(table.toolAdoption)
+			.innerJoin(
+				table.team,
+				and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
+			)
+	]);
+	return {
+		teams,
+		tools,
+		categories,
+		rows,
+		toolCategory: new Map(tools.map((t) => [t.id, t.categoryId]))
+	};
+}
+
+/** Organisation-wide adoption: per tool and per category, anonymous (no team names). */
+export async function adoptionOverview(db: Database, limit = sprawlLimit()) {
+	const { teams, tools, categories, rows, toolCategory } = await adoptionInputs(db);
+	const byTool = adoptionByTool(
+		tools.map((t) => t.id),
+		rows,
+		teams.length
+	);
+	const figures = categoryFigures(categories, toolCategory, rows, teams.length, limit);
+	return {
+		teamCount: teams.length,
+		sprawlLimit: limit,
+		categories: categories.map((c, i) => ({
+			...c,
+			...figures[i]!,
+			tools: tools
+				.filter(
+					(t) => t.categoryId === c.id && (!t.retired || byTool.get(t.id)!.not_used < teams.length)
+				)
+				.map((t) => {
+					const counts = byTool.get(t.id)!;
+					return {
+						...t,
+						counts,
+						inUseShare: share(counts.adopted + counts.enforced, teams.length)
+					};
+				})
+		})),
+		distinctInUse: figures.reduce((s, f) => s + f.tools, 0)
+	};
+}
+
+/** Teams that scored a practice in the latest cycle but use no tool that supports it (named: for the security team). */
+export async function teamsWithoutTools(db: Database, model: Model) {
+	const { teams, categories, rows, toolCategory } = await adoptionInputs(db);
+	const [latest] = await db
+		.select({ id: table.cycle.id, name: table.cycle.name })
+		.from(table.cycle)
+		.orderBy(desc(table.cycle.startsOn))
+		.limit(1);
+	if (!latest) return { cycle: null, gaps: [] };
+	const scored = await db
+		.select({ teamId: table.assessment.teamId, practiceId: table.assessmentPractice.practiceId })
+		.from(table.assessmentPractice)
+		.innerJoin(table.assessment, eq(table.assessment.id, table.assessmentPractice.assessmentId))
+		.where(
+			and(
+				eq(table.assessment.cycleId, latest.id),
+				gt(table.assessmentPractice.score, 0),
+				eq(table.assessmentPractice.notApplicable, false)
+			)
+		);
+	const categoriesByPractice = new Map<string, string[]>();
+	for (const c of categories)
+		for (const p of c.practices)
+			categoriesByPractice.set(p, [...(categoriesByPractice.get(p) ?? []), c.id]);
+	const teamById = new Map(teams.map((t) => [t.id, t]));
+	const gaps = practicesWithoutTools(scored, categoriesByPractice, toolCategory, rows)
+		.filter((g) => teamById.has(g.teamId) && model.practiceById.has(g.practiceId))
+		.map((g) => ({
+			team: teamById.get(g.teamId)!,
+			practice: { id: g.practiceId, name: model.practiceById.get(g.practiceId)!.name }
+		}));
+	return { cycle: latest.name, gaps };
+}
+
+/** "4 teams use Semgrep for static analysis": tools other teams have adopted for these practices. */
+export async function toolsUsedForPractices(
+	db: Database,
+	practiceIds: readonly string[],
+	excludeTeamId: string
+) {
+	if (!practiceIds.length) return new Map<string, { name: string; teams: number }[]>();
+	const rows = await db
+		.select({
+			practices: table.toolCategory.practices,
+			tool: table.tool.name,
+			teams: sql<number>`count(distinct ${table.toolAdoption.teamId})::int`
+		})
+		.from(table.toolAdoption)
+		.innerJoin(table.tool, eq(table.tool.id, table.toolAdoption.toolId))
+		.innerJoin(table.toolCategory, eq(table.toolCategory.id, table.tool.categoryId))
+		.innerJoin(
+			table.team,
+			and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
+		)
+		.where(
+			and(
+				sql`${table.toolAdoption.state} in ('adopted', 'enforced')`,
+				sql`${table.toolAdoption.teamId} <> ${excludeTeamId}`
+			)
+		)
+		.groupBy(table.toolCategory.practices, table.tool.name);
+	const result = new Map<string, { name: string; teams: number }[]>();
+	for (const p of practiceIds) {
+		const used = rows
+			.filter((r) => r.practices.includes(p))
+			.map((r) => ({ name: r.tool, teams: r.teams }))
+			.sort((a, b) => b.teams - a.teams || a.name.localeCompare(b.name))
+			.slice(0, 3);
+		result.set(p, used);
+	}
+	return result;
+}
