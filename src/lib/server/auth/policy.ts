@@ -44,12 +44,20 @@ export function can(actor: Actor, permission: Permission): boolean {
 }
 
 /** What someone may do to one team's records. */
-export const teamActions = ['view', 'edit', 'submit', 'manageMembers'] as const;
+export const teamActions = [
+	'view',
+	'edit',
+	'submit',
+	'manageMembers',
+	'editResponsibility',
+	'manageRota'
+] as const;
 export type TeamAction = (typeof teamActions)[number];
 
 /**
  * The one rule for team data. Members and leads see and edit their own team (answer its
- * assessment); leads and admins submit it and manage membership; security and leadership see every team; nobody else sees anything.
+ * assessment and record its tools); leads and admins submit it and manage membership and the
+ * on-call rota; leads and the security team set who is responsible for each practice; security and leadership see every team; nobody else sees anything.
  */
 export function canOnTeam(
 	actor: Actor,
@@ -64,7 +72,10 @@ export function canOnTeam(
 		case 'submit':
 			return membership?.role === 'lead' || actor.role === 'admin';
 		case 'manageMembers':
+		case 'manageRota':
 			return membership?.role === 'lead' || can(actor, 'teams.manage');
+		case 'editResponsibility':
+			return membership?.role === 'lead' || can(actor, 'tools.manage');
 	}
 }
 
@@ -81,7 +92,13 @@ export function navigationFor(actor: Actor): NavItem[] {
 		{ href: '/dashboard', label: 'Dashboard', available: false, allowed: true },
 		{ href: '/teams', label: 'My teams', available: true, allowed: true },
 		{ href: '/assessments', label: 'Assessments', available: true, allowed: true },
-		{ href: '/tools', label: 'Tools', available: false, allowed: true },
+		{ href: '/tools', label: 'Tools', available: true, allowed: true },
+		{
+			href: '/responsibility',
+			label: 'Responsibility',
+			available: true,
+			allowed: can(actor, 'teams.viewAll')
+		},
 		{ href: '/training', label: 'Training', available: false, allowed: true },
 		{ href: '/reports', label: 'Reports', available: false, allowed: can(actor, 'reports.view') },
 		{ href: '/admin', label: 'Admin', available: true, allowed: actor.role === 'admin' }

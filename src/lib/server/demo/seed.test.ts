@@ -47,4 +47,17 @@ describe('demo organisation', () => {
 		expect(new Set(q4.map((r) => r.score?.toFixed(2))).size).toBeGreaterThan(6);
 		expect(q4.every((r) => r.score! > 0 && r.score! < 4)).toBe(true);
 	});
+
+	it('has varied tool adoption, responsibility with a silo and a gap, and rotas for most teams', async () => {
+		const adoption = await handle.db.select().from(table.toolAdoption);
+		expect(new Set(adoption.map((a) => a.state))).toEqual(
+			new Set(['enforced', 'adopted', 'evaluating'])
+		);
+		expect(new Set(adoption.map((a) => a.toolId)).size).toBeGreaterThan(15);
+		const parties = (await handle.db.select().from(table.responsibility)).map((r) => r.party);
+		expect(parties).toContain('nobody');
+		expect(parties.filter((p) => p === 'security').length).toBeGreaterThan(12);
+		const rotas = await handle.db.select().from(table.rota);
+		expect(rotas.length).toBe(9);
+	});
 });

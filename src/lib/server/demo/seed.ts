@@ -6,7 +6,10 @@ import { hashPassword } from '$lib/server/auth/password';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { audit } from '$lib/server/audit/audit-log';
 import { getModel } from '$lib/server/model/load-model';
+import { getCatalogue } from '$lib/server/tools/catalogue';
+import { syncCatalogue } from '$lib/server/tools/sync';
 import { seedDemoAssessments } from './assessments';
+import { seedDemoTools } from './tools';
 import { demoOrganisation } from './organisation';
 
 /** With RAMPART_DEMO=1 and an empty database, fills in the sample organisation and prints its sign-ins once. */
@@ -29,6 +32,8 @@ export async function seedDemoIfRequested(db: Database, env: NodeJS.ProcessEnv =
 export async function seedDemo(db: Database, password: string) {
 	const org = demoOrganisation();
 	const passwordHash = await hashPassword(password);
+	// Adoption refers to tools, so the catalogue must be in the database first.
+	await syncCatalogue(db, getCatalogue(new Set(getModel().practiceById.keys())));
 	return db.transaction(async (tx) => {
 		const unitIds = new Map<string, string>();
 		for (const dept of org.departments) {
@@ -80,6 +85,14 @@ export async function seedDemo(db: Database, password: string) {
 		if (memberships.length) await tx.insert(table.teamMember).values(memberships);
 		const reviewer = userId.get('security@demo.rampart.test')!;
 		await seedDemoAssessments(tx, getModel(), teams, reviewer);
+		await seedDemoTools(
+			tx,
+			getModel(),
+			teams.map((t) => ({
+				id: t.id,
+				members: memberships.filter((m) => m.teamId === t.id).map((m) => m.userId)
+			}))
+		);
 		await audit(tx, {
 			actorId: null,
 			action: 'demo.seeded',

@@ -8,6 +8,8 @@ import { listTeamMembers, teamOrgUnit } from '$lib/server/teams/teams';
 import { listTeamAssessments } from '$lib/server/assessments/assessments';
 import { teamPicture } from '$lib/server/assessments/team-picture';
 import { getModel } from '$lib/server/model/load-model';
+import { onDutyByTeam } from '$lib/server/responsibility/report';
+import { toolsUsedForPractices } from '$lib/server/tools/report';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -18,8 +20,18 @@ export const load: PageServerLoad = async (event) => {
 		teamPicture(event.locals.db, getModel(), team.id),
 		listTeamAssessments(event.locals.db, team.id)
 	]);
+	const [toolHints, duty] = await Promise.all([
+		toolsUsedForPractices(event.locals.db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
+		onDutyByTeam(event.locals.db, [team.id])
+	]);
+	const nameOf = (userId?: string) => members.find((m) => m.userId === userId)?.name ?? null;
+	const onDuty = duty.get(team.id);
 	return {
 		team: { name: team.name, slug: team.slug, description: team.description, active: team.active },
+		onDuty: onDuty
+			? { now: nameOf(onDuty.now?.userId), until: onDuty.now?.end ?? null, next: nameOf(onDuty.next?.userId), from: onDuty.next?.start ?? null }
+			: null,
+		toolHints: Object.fromEntries(toolHints),
 		unit,
 		members,
 		membership,
