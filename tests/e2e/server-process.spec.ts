@@ -23,7 +23,11 @@ test('a second server on the same data directory exits with a clear message', as
 	request
 }) => {
 	const dataDir = path.join(tmpdir(), `rampart-e2e-${servers.fresh}`);
-	const result = await runServer({ DATA_DIR: dataDir, PORT: String(servers.spare), HOST: '127.0.0.1' });
+	const result = await runServer({
+		DATA_DIR: dataDir,
+		PORT: String(servers.spare),
+		HOST: '127.0.0.1'
+	});
 	expect(result.code).toBe(1);
 	expect(result.output).toContain('is in use by another Rampart process');
 	// The first server is unharmed.

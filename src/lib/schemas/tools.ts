@@ -44,7 +44,9 @@ export const responsibilitySchema = z.object({
 });
 
 export const rotaSchema = z.object({
-	rotationWeeks: z.coerce.number().refine((n) => n === 1 || n === 2, 'Turns last one or two weeks.'),
+	rotationWeeks: z.coerce
+		.number()
+		.refine((n) => n === 1 || n === 2, 'Turns last one or two weeks.'),
 	startsOn: z.iso.date({ error: 'Enter the first day of the rota.' })
 });
 
@@ -59,7 +61,8 @@ export function rotaOrder(form: FormData): { members: string[]; error?: string }
 	for (const [key, value] of form.entries()) {
 		if (!key.startsWith('position:') || typeof value !== 'string' || value.trim() === '') continue;
 		const n = Number(value);
-		if (!Number.isInteger(n) || n < 1 || n > 100) return { members: [], error: 'Positions are whole numbers from 1.' };
+		if (!Number.isInteger(n) || n < 1 || n > 100)
+			return { members: [], error: 'Positions are whole numbers from 1.' };
 		entries.push([key.slice('position:'.length), n]);
 	}
 	if (new Set(entries.map(([, n]) => n)).size !== entries.length) {

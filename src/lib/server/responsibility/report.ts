@@ -60,19 +60,13 @@ export async function onDutyByTeam(
 ) {
 	if (!teamIds.length) return new Map<string, ReturnType<typeof onDuty>>();
 	const [rotas, members, swaps] = await Promise.all([
-		db
-			.select()
-			.from(table.rota)
-			.where(sql`${table.rota.teamId} in ${teamIds}`),
+		db.select().from(table.rota).where(inArray(table.rota.teamId, teamIds)),
 		db
 			.select()
 			.from(table.rotaMember)
-			.where(sql`${table.rotaMember.teamId} in ${teamIds}`)
+			.where(inArray(table.rotaMember.teamId, teamIds))
 			.orderBy(table.rotaMember.position),
-		db
-			.select()
-			.from(table.rotaSwap)
-			.where(sql`${table.rotaSwap.teamId} in ${teamIds}`)
+		db.select().from(table.rotaSwap).where(inArray(table.rotaSwap.teamId, teamIds))
 	]);
 	return new Map(
 		rotas.map((r) => [

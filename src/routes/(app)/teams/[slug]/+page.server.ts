@@ -29,7 +29,12 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		team: { name: team.name, slug: team.slug, description: team.description, active: team.active },
 		onDuty: onDuty
-			? { now: nameOf(onDuty.now?.userId), until: onDuty.now?.end ?? null, next: nameOf(onDuty.next?.userId), from: onDuty.next?.start ?? null }
+			? {
+					now: nameOf(onDuty.now?.userId),
+					until: onDuty.now?.end ?? null,
+					next: nameOf(onDuty.next?.userId),
+					from: onDuty.next?.start ?? null
+				}
 			: null,
 		toolHints: Object.fromEntries(toolHints),
 		unit,

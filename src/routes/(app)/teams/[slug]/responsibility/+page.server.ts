@@ -39,10 +39,27 @@ export const actions: Actions = {
 	set: async (event) => {
 		const { user, team } = await requireTeamAccess(event, event.params.slug, 'editResponsibility');
 		const parsed = parseForm(responsibilitySchema, await event.request.formData());
-		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'set', target: parsed.values.practiceId ?? '' }));
+		if (!parsed.ok)
+			return fail(
+				400,
+				formFailure(parsed.errors, { action: 'set', target: parsed.values.practiceId ?? '' })
+			);
 		const practices = new Set(getModel().practiceById.keys());
-		const result = await setResponsibility(event.locals.db, { actorId: user.id, ip: event.locals.ip }, team.id, practices, parsed.data);
-		if (!result.ok) return fail(400, formFailure({ [result.field]: result.message }, { action: 'set', target: parsed.data.practiceId }));
+		const result = await setResponsibility(
+			event.locals.db,
+			{ actorId: user.id, ip: event.locals.ip },
+			team.id,
+			practices,
+			parsed.data
+		);
+		if (!result.ok)
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'set', target: parsed.data.practiceId }
+				)
+			);
 		return { action: 'set', target: parsed.data.practiceId };
 	},
 	saveAll: async (event) => {
@@ -57,7 +74,13 @@ export const actions: Actions = {
 				errors[practiceId] = Object.values(parsed.errors)[0]!;
 				continue;
 			}
-			const result = await setResponsibility(event.locals.db, { actorId: user.id, ip: event.locals.ip }, team.id, practices, parsed.data);
+			const result = await setResponsibility(
+				event.locals.db,
+				{ actorId: user.id, ip: event.locals.ip },
+				team.id,
+				practices,
+				parsed.data
+			);
 			if (!result.ok) errors[practiceId] = result.message;
 		}
 		if (Object.keys(errors).length) return fail(400, formFailure(errors, { action: 'saveAll' }));

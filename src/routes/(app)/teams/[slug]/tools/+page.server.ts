@@ -23,9 +23,25 @@ export const actions: Actions = {
 	setAdoption: async (event) => {
 		const { user, team } = await requireTeamAccess(event, event.params.slug, 'edit');
 		const parsed = parseForm(adoptionSchema, await event.request.formData());
-		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'setAdoption', target: parsed.values.toolId ?? '' }));
-		const result = await setAdoption(event.locals.db, { actorId: user.id, ip: event.locals.ip }, team.id, parsed.data);
-		if (!result.ok) return fail(400, formFailure({ [result.field]: result.message }, { action: 'setAdoption', target: parsed.data.toolId }));
+		if (!parsed.ok)
+			return fail(
+				400,
+				formFailure(parsed.errors, { action: 'setAdoption', target: parsed.values.toolId ?? '' })
+			);
+		const result = await setAdoption(
+			event.locals.db,
+			{ actorId: user.id, ip: event.locals.ip },
+			team.id,
+			parsed.data
+		);
+		if (!result.ok)
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'setAdoption', target: parsed.data.toolId }
+				)
+			);
 		return { action: 'setAdoption', target: parsed.data.toolId };
 	},
 	/** Every row at once: the form without JavaScript (unchanged rows write nothing). */
@@ -39,7 +55,12 @@ export const actions: Actions = {
 				errors[toolId] = Object.values(parsed.errors)[0]!;
 				continue;
 			}
-			const result = await setAdoption(event.locals.db, { actorId: user.id, ip: event.locals.ip }, team.id, parsed.data);
+			const result = await setAdoption(
+				event.locals.db,
+				{ actorId: user.id, ip: event.locals.ip },
+				team.id,
+				parsed.data
+			);
 			if (!result.ok) errors[toolId] = result.message;
 		}
 		if (Object.keys(errors).length) return fail(400, formFailure(errors, { action: 'saveAll' }));
