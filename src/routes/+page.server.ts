@@ -5,7 +5,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	allowAnonymous(event);
-	if (event.locals.user) redirect(303, '/teams');
+	if (event.locals.user) redirect(303, '/dashboard');
 	if (!(await hasUsers(event.locals.db))) redirect(303, '/setup');
 	redirect(303, '/login');
 };

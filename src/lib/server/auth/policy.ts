@@ -89,7 +89,7 @@ export interface NavItem {
 /** The app shell's navigation: only the areas this role may open. */
 export function navigationFor(actor: Actor): NavItem[] {
 	const items: (NavItem & { allowed: boolean })[] = [
-		{ href: '/dashboard', label: 'Dashboard', available: false, allowed: true },
+		{ href: '/dashboard', label: 'Dashboard', available: true, allowed: true },
 		{ href: '/teams', label: 'My teams', available: true, allowed: true },
 		{ href: '/assessments', label: 'Assessments', available: true, allowed: true },
 		{ href: '/tools', label: 'Tools', available: true, allowed: true },
@@ -100,7 +100,7 @@ export function navigationFor(actor: Actor): NavItem[] {
 			allowed: can(actor, 'teams.viewAll')
 		},
 		{ href: '/training', label: 'Training', available: false, allowed: true },
-		{ href: '/reports', label: 'Reports', available: false, allowed: can(actor, 'reports.view') },
+		{ href: '/reports', label: 'Reports', available: true, allowed: can(actor, 'reports.view') },
 		{ href: '/admin', label: 'Admin', available: true, allowed: actor.role === 'admin' }
 	];
 	return items.filter((i) => i.allowed).map(({ allowed: _allowed, ...item }) => item);

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '$lib/server/db/test-db';
+import type { DatabaseHandle } from '$lib/server/db/client';
+import * as table from '$lib/server/db/schema';
+import { loadModel } from '$lib/server/model/load-model';
+import type { Model } from '$lib/server/model/types';
+import { csvStream, practiceColumns, practiceRows } from '$lib/server/reports/export';
+import { compareUnits, loadDashboard } from './load';
+import { dashboardCycles } from './scope';
+
+/**
+ * A small organisation with stored scores chosen by hand: 3 teams in 2 business units, two
+ * cycles. Every figure below is worked out from these numbers.
+ */
+describe('dashboard figures from the database', () => {
+	let handle: DatabaseHandle;
+	let model: Model;
+	let units: { dept: string; a: string; b: string };
+	const teamScores = { alpha: [1, 2], 'b,"eta"': [2, 1.5], '=gamma': [null, 3] } as const;
+
+	beforeAll(async () => {
+		handle = await createTestDatabase();
+		model = loadModel();
+		const db = handle.db;
+		const [dept] = await db
+			.insert(table.orgUnit)
+			.values({ name: 'Engineering', kind: 'department' })
+			.returning();
+		const [a, b] = await db
+			.insert(table.orgUnit)
+			.values([
+				{ name: 'Unit A', kind: 'business_unit', parentId: dept!.id },
+				{ name: 'Unit B', kind: 'business_unit', parentId: dept!.id }
+			])
+			.returning();
+		units = { dept: dept!.id, a: a!.id, b: b!.id };
+		const teams = await db
+			.insert(table.team)
+			.values([
+				{ name: 'alpha', slug: 'alpha', orgUnitId: a!.id },
+				{ name: 'b,"eta"', slug: 'beta', orgUnitId: a!.id },
+				{ name: '=gamma', slug: 'gamma', orgUnitId: b!.id }
+			])
+			.returning();
+		const cycles = await db
+			.insert(table.cycle)
+			.values([
+				{ name: '2026-Q1', startsOn: '2026-01-01', dueOn: '2026-03-01', status: 'closed' },
+				{ name: '2026-Q2', startsOn: '2026-04-01', dueOn: '2026-06-01', status: 'open' }
+			])
+			.returning();
+		for (const [ci, cycle] of cycles.entries()) {
+			for (const t of teams) {
+				const score = teamScores[t.name as keyof typeof teamScores][ci] ?? null;
+				if (score === null) continue;
+				const [as] = await db
+					.insert(table.assessment)
+					.values({
+						cycleId: cycle.id,
+						teamId: t.id,
+						modelVersion: model.version,
+						score,
+						status: ci === 0 ? 'approved' : t.slug === 'alpha' ? 'submitted' : 'draft'
+					})
+					.returning();
+				// Every phase and practice at the team score; achieved level = floor(score).
+				await db
+					.insert(table.assessmentPhase)
+					.values(model.phases.map((p) => ({ assessmentId: as!.id, phase: p.id, score })));
+				await db.insert(table.assessmentPractice).values(
+					model.practices.map((p) => ({
+						assessmentId: as!.id,
+						practiceId: p.id,
+						phase: p.phase,
+						score,
+						achievedLevel: Math.floor(score)
+					}))
+				);
+			}
+		}
+	});
+	afterAll(() => handle.close());
+
+	const load = async (unitId: string | null) => {
+		const cycles = await dashboardCycles(handle.db);
+		return loadDashboard(handle.db, model, { unitId }, cycles[0]!, cycles[1]!, cycles);
+	};
+
+	it('gives headline figures with spread and change', async () => {
+		const d = await load(null);
+		expect(d.teamCount).toBe(3);
+		expect(d.progress).toEqual({ teams: 3, assessed: 1 / 3, approved: 0 });
+		// Now: 2, 1.5, 3 → mean 2.1667, median 2; before: 1, 2 → mean 1.5.
+		expect(d.org.now).toEqual({ mean: 2.1667, median: 2, min: 1.5, max: 3, teams: 3 });
+		expect(d.org.previous).toEqual({ mean: 1.5, median: 1.5, min: 1, max: 2, teams: 2 });
+		expect(d.org.change).toBe(0.6667);
+		expect(d.phases[0]).toMatchObject({ score: expect.closeTo(2.1667, 3), previous: 1.5 });
+		// Level ≥ 2 in every practice: alpha (2) and gamma (3), not beta (1.5).
+		expect(d.levelShares.every((s) => Math.abs(s.share - 2 / 3) < 1e-9)).toBe(true);
+		expect(d.trend.map((t) => [t.cycle, t.org])).toEqual([
+			['2026-Q1', 1.5],
+			['2026-Q2', expect.closeTo(2.1667, 3)]
+		]);
+		expect(d.dropped.map((t) => t.slug)).toEqual(['beta']);
+	});
+
+	it('filters by business unit and by department', async () => {
+		const a = await load(units.a);
+		expect(a.teams.map((t) => t.slug)).toEqual(
+			['alpha', 'b,"eta"'].map((n) => (n === 'alpha' ? 'alpha' : 'beta'))
+		);
+		expect(a.org.now).toMatchObject({ mean: 1.75, teams: 2 });
+		const dept = await load(units.dept);
+		expect(dept.teamCount).toBe(3);
+		const compared = compareUnits(dept, model);
+		expect(compared.map((u) => [u.unit, u.org.now?.mean])).toEqual([
+			['Unit A', 1.75],
+			['Unit B', 3]
+		]);
+	});
+
+	it('streams a CSV with quoting and formula escaping', async () => {
+		const cycles = (await dashboardCycles(handle.db)).filter((c) => c.name === '2026-Q2');
+		const stream = csvStream(
+			practiceColumns,
+			practiceRows(handle.db, model, { unitId: null }, cycles)
+		);
+		const text = await new Response(stream).text();
+		const lines = text.split('\r\n').filter(Boolean);
+		expect(lines[0]).toBe(practiceColumns.join(','));
+		expect(lines).toHaveLength(1 + 3 * model.practices.length);
+		expect(text).toContain(',"b,""eta""",beta,');
+		expect(text).toContain(",'=gamma,gamma,");
+		expect(text).not.toMatch(/(^|,)=gamma/m);
+	});
+});

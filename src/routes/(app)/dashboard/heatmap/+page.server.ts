@@ -1,0 +1,35 @@
+import { requirePermission } from '$lib/server/auth/guard';
+import { dashboardFigures } from '$lib/server/dashboard/cache';
+import { selection } from '$lib/server/dashboard/select';
+import { getModel } from '$lib/server/model/load-model';
+import type { PageServerLoad } from './$types';
+
+/** The heatmap on its own, for a unit or the whole organisation (security, leadership, admins). */
+export const load: PageServerLoad = async (event) => {
+	requirePermission(event, 'dashboard.org');
+	const model = getModel();
+	const { cycles, units, cycle, previous, unit } = await selection(
+		event.locals.db,
+		event.url.searchParams
+	);
+	const practices = model.practices.map((p) => ({ id: p.id, name: p.name, phase: p.phase }));
+	if (!cycle)
+		return { cycle: null, cycles: [], units, unitId: '', teams: [], cells: [], practices };
+	const figures = await dashboardFigures(
+		event.locals.db,
+		model,
+		{ unitId: unit?.id ?? null },
+		cycle,
+		previous,
+		cycles
+	);
+	return {
+		cycle: cycle.name,
+		cycles: cycles.map((c) => c.name),
+		units,
+		unitId: unit?.id ?? '',
+		teams: figures.teams,
+		cells: figures.practices,
+		practices
+	};
+};

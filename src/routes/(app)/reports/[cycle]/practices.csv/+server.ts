@@ -1,0 +1,20 @@
+import { requirePermission } from '$lib/server/auth/guard';
+import { selection } from '$lib/server/dashboard/select';
+import { getModel } from '$lib/server/model/load-model';
+import { exportCycles, downloadHeaders } from '$lib/server/reports/cycles';
+import { csvStream, practiceColumns, practiceRows } from '$lib/server/reports/export';
+import type { RequestHandler } from './$types';
+
+/** One row per team × practice (× cycle for `all`), streamed. */
+export const GET: RequestHandler = async (event) => {
+	requirePermission(event, 'reports.view');
+	const cycles = await exportCycles(event.locals.db, event.params.cycle);
+	const { unit } = await selection(event.locals.db, event.url.searchParams);
+	const rows = practiceRows(event.locals.db, getModel(), { unitId: unit?.id ?? null }, cycles);
+	return new Response(csvStream(practiceColumns, rows), {
+		headers: downloadHeaders(
+			'text/csv; charset=utf-8',
+			`rampart-${event.params.cycle}-practices.csv`
+		)
+	});
+};
