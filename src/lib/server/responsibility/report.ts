@@ -89,15 +89,29 @@ export async function onDutyByTeam(
 /** Like onDutyByTeam, with people's names, for the dashboard. */
 export async function onDutyNames(db: Database, teamIds: readonly string[], today?: string) {
 	const duty = await onDutyByTeam(db, teamIds, today);
-	const ids = [...new Set([...duty.values()].flatMap((d) => [d.now?.userId, d.next?.userId]).filter((x) => x !== undefined))];
+	const ids = [
+		...new Set(
+			[...duty.values()]
+				.flatMap((d) => [d.now?.userId, d.next?.userId])
+				.filter((x) => x !== undefined)
+		)
+	];
 	const people = ids.length
-		? await db.select({ id: table.user.id, name: table.user.name }).from(table.user).where(inArray(table.user.id, ids))
+		? await db
+				.select({ id: table.user.id, name: table.user.name })
+				.from(table.user)
+				.where(inArray(table.user.id, ids))
 		: [];
 	const name = new Map(people.map((p) => [p.id, p.name]));
 	return new Map(
 		[...duty].map(([teamId, d]) => [
 			teamId,
-			{ now: d.now ? (name.get(d.now.userId) ?? null) : null, until: d.now?.end ?? null, next: d.next ? (name.get(d.next.userId) ?? null) : null, from: d.next?.start ?? null }
+			{
+				now: d.now ? (name.get(d.now.userId) ?? null) : null,
+				until: d.now?.end ?? null,
+				next: d.next ? (name.get(d.next.userId) ?? null) : null,
+				from: d.next?.start ?? null
+			}
 		])
 	);
 }
