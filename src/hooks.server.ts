@@ -10,11 +10,13 @@ import { seedDemoIfRequested } from '$lib/server/demo/seed';
 import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
+import { getTraining } from '$lib/server/training/load-training';
 
 export const init: ServerInit = async () => {
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
 		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));
+		getTraining();
 		await syncCatalogue(await startDatabase(), catalogue);
 	} catch (e) {
 		console.error(`Rampart cannot start: ${(e as Error).message}`);

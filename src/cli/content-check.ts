@@ -4,10 +4,13 @@ import { ContentError } from '$lib/server/content/problems';
 import { loadModel } from '$lib/server/model/load-model';
 import { modelSummary } from '$lib/server/model/validate-model';
 import { catalogueSummary, loadCatalogue } from '$lib/server/tools/catalogue';
+import { loadTraining } from '$lib/server/training/load-training';
+import { trainingSummary } from '$lib/server/training/validate-training';
 
 const checks: [string, () => string][] = [
 	['model', () => modelSummary(loadModel())],
-	['tools', () => catalogueSummary(loadCatalogue(new Set(loadModel().practiceById.keys())))]
+	['tools', () => catalogueSummary(loadCatalogue(new Set(loadModel().practiceById.keys())))],
+	['training', () => trainingSummary(loadTraining(new Set(loadModel().practiceById.keys())))]
 ];
 
 let failed = false;

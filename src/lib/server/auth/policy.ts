@@ -99,7 +99,7 @@ export function navigationFor(actor: Actor): NavItem[] {
 			available: true,
 			allowed: can(actor, 'teams.viewAll')
 		},
-		{ href: '/training', label: 'Training', available: false, allowed: true },
+		{ href: '/training', label: 'Training', available: true, allowed: true },
 		{ href: '/reports', label: 'Reports', available: true, allowed: can(actor, 'reports.view') },
 		{ href: '/admin', label: 'Admin', available: true, allowed: actor.role === 'admin' }
 	];

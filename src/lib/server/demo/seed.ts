@@ -10,6 +10,7 @@ import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoTools } from './tools';
+import { seedDemoTraining } from './training';
 import { demoOrganisation } from './organisation';
 
 /** With RAMPART_DEMO=1 and an empty database, fills in the sample organisation and prints its sign-ins once. */
@@ -83,6 +84,7 @@ export async function seedDemo(db: Database, password: string) {
 			}))
 		);
 		if (memberships.length) await tx.insert(table.teamMember).values(memberships);
+		await seedDemoTraining(tx, userId, teamId);
 		const reviewer = userId.get('security@demo.rampart.test')!;
 		await seedDemoAssessments(tx, getModel(), teams, reviewer);
 		await seedDemoTools(

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { practiceGuidance } from '$lib/server/model/guidance';
 import { getModel } from '$lib/server/model/load-model';
+import { modulesForPractice } from '$lib/server/training/practice-modules';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,6 +25,7 @@ export const load: PageServerLoad = async (event) => {
 			}))
 		},
 		phase: { id: phase.id, name: phase.name },
-		guidance: practiceGuidance(model, practice.id)!.html
+		guidance: practiceGuidance(model, practice.id)!.html,
+		modules: modulesForPractice(practice.id)
 	};
 };

@@ -10,15 +10,17 @@ import { teamPicture } from '$lib/server/assessments/team-picture';
 import { getModel } from '$lib/server/model/load-model';
 import { onDutyByTeam } from '$lib/server/responsibility/report';
 import { toolsUsedForPractices } from '$lib/server/tools/report';
+import { championProgress } from '$lib/server/training/report';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
-	const [members, unit, picture, assessments] = await Promise.all([
+	const [members, unit, picture, assessments, champions] = await Promise.all([
 		listTeamMembers(event.locals.db, team.id),
 		teamOrgUnit(event.locals.db, team.orgUnitId),
 		teamPicture(event.locals.db, getModel(), team.id),
-		listTeamAssessments(event.locals.db, team.id)
+		listTeamAssessments(event.locals.db, team.id),
+		championProgress(event.locals.db, team.id)
 	]);
 	const [toolHints, duty] = await Promise.all([
 		toolsUsedForPractices(event.locals.db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
@@ -42,6 +44,7 @@ export const load: PageServerLoad = async (event) => {
 		membership,
 		picture,
 		assessments,
+		champions,
 		canManageMembers: canOnTeam(user, membership, 'manageMembers')
 	};
 };

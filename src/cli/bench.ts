@@ -1,0 +1,650 @@
+// `npm run bench [-- --teams 500] [--out FILE] [--smoke]`: measures the PRODUCTION server (`build/`)
+// on a scale database with autocannon on 127.0.0.1 at 10 connections, route by route, and samples
+// the server's memory. The database comes from `seed:scale` (created here when its directory is
+// missing, reused otherwise); DATABASE_URL benchmarks PostgreSQL instead of the embedded PGlite.
+// `--smoke` (1 s per route, 2 connections, 20 teams) only proves the harness works.
+//
+// Saving an answer under load: each connection edits its own team's DRAFT (or returned)
+// assessment in the open cycle, flipping one criterion between two values and sending the
+// version the previous save returned, so every request is a real change and none is refused
+// as stale. A 409 (another connection on the same assessment, when there are fewer drafts than
+// connections) is counted as non-2xx and the connection picks up the current version.
+/* eslint-disable security/detect-non-literal-fs-filename -- paths come from the command line and the OS temp dir, never from a request */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import {
+	cpSync,
+	existsSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { openDatabase } from '$lib/server/db/client';
+import * as table from '$lib/server/db/schema';
+import { hasUsers } from '$lib/server/auth/sign-in';
+import { loadModel } from '$lib/server/model/load-model';
+import { defaultScaleDir, SCALE_ADMIN_EMAIL, SCALE_PASSWORD_FILE, seedScale } from './seed-scale';
+
+// autocannon ships no types: the little of its API used here.
+interface AutocannonRequest {
+	method?: string;
+	path?: string;
+	headers?: Record<string, string>;
+	body?: string;
+	setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+	onResponse?: (status: number, body: string) => void;
+}
+interface AutocannonClient {
+	setRequests(requests: AutocannonRequest[]): void;
+}
+interface AutocannonOptions extends Omit<AutocannonRequest, 'path'> {
+	url: string;
+	connections: number;
+	duration: number;
+	timeout?: number;
+	setupClient?: (client: AutocannonClient) => void;
+}
+interface AutocannonResult {
+	duration: number;
+	errors: number;
+	timeouts: number;
+	non2xx: number;
+	statusCodeStats?: Record<string, { count: number }>;
+}
+type Autocannon = (
+	opts: AutocannonOptions,
+	cb: (err: Error | null, result: AutocannonResult) => void
+) => EventEmitter;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface RouteFigures {
+	rps: number;
+	p50: number;
+	p95: number;
+	p99: number;
+	non2xx: number;
+}
+
+interface Targets {
+	teams: number;
+	cycle: string;
+	unitId: string | null;
+	teamSlug: string | null;
+	phase: string;
+	criterionId: string;
+	drafts: { slug: string; version: number; value: number | null }[];
+}
+
+// ── The database: seeded when missing, then read for the routes' parameters ──
+
+/** Seeds the scale database when it is missing; returns the shared password. */
+async function ensureDatabase(opts: {
+	url?: string;
+	dataDir: string;
+	teams: number;
+	cycles: number;
+}): Promise<string> {
+	const fromEnv = process.env.SCALE_PASSWORD || undefined;
+	if (!opts.url) {
+		const passwordFile = path.join(opts.dataDir, SCALE_PASSWORD_FILE);
+		if (existsSync(opts.dataDir)) {
+			if (!existsSync(passwordFile)) {
+				throw new Error(
+					`${opts.dataDir} exists but holds no complete scale database (no ${SCALE_PASSWORD_FILE}); ` +
+						'delete it or pass another --data-dir.'
+				);
+			}
+			console.log(`Reusing the scale database in ${opts.dataDir}.`);
+			return readFileSync(passwordFile, 'utf8').trim();
+		}
+	} else {
+		const handle = await openDatabase({ url: opts.url, maxConnections: 1 });
+		try {
+			if (await hasUsers(handle.db)) {
+				const [admin] = await handle.db
+					.select({ id: table.user.id })
+					.from(table.user)
+					.where(eq(table.user.email, SCALE_ADMIN_EMAIL));
+				if (!admin) throw new Error('DATABASE_URL holds users but is not a scale database.');
+				if (!fromEnv)
+					throw new Error(
+						'Reusing a PostgreSQL scale database: set SCALE_PASSWORD to its password.'
+					);
+				console.log('Reusing the scale database at DATABASE_URL.');
+				return fromEnv;
+			}
+		} finally {
+			await handle.close();
+		}
+	}
+	console.log(`No scale database yet: seeding ${opts.teams} teams × ${opts.cycles} cycles…`);
+	const result = await seedScale({ ...opts, password: fromEnv });
+	if (!result) throw new Error('The database already has users.');
+	return result.password;
+}
+
+/** What the routes need: the open cycle, a business unit, a team, and draft assessments to edit. */
+async function readTargets(
+	url: string | undefined,
+	dataDir: string,
+	drafts: number
+): Promise<Targets> {
+	const model = loadModel();
+	const phase = model.phases.find((p) => p.id === 'build') ?? model.phases[0]!;
+	const criterionId = phase.practices[0]!.levels[0]!.criteria[0]!.id;
+	const handle = await openDatabase({ url, dataDir, maxConnections: 1 });
+	try {
+		const db = handle.db;
+		const [cycle] = await db
+			.select({ id: table.cycle.id, name: table.cycle.name })
+			.from(table.cycle)
+			.orderBy(sql`${table.cycle.status} = 'open' desc`, desc(table.cycle.startsOn))
+			.limit(1);
+		if (!cycle) throw new Error('The database has no assessment cycle: is it a scale database?');
+		const [{ teams } = { teams: 0 }] = await db
+			.select({ teams: sql<number>`count(*)::int` })
+			.from(table.team);
+		// A business unit of typical size: the median by team count.
+		const units = await db
+			.select({ id: table.orgUnit.id, n: sql<number>`count(${table.team.id})::int` })
+			.from(table.orgUnit)
+			.innerJoin(table.team, eq(table.team.orgUnitId, table.orgUnit.id))
+			.where(eq(table.orgUnit.kind, 'business_unit'))
+			.groupBy(table.orgUnit.id)
+			.orderBy(sql`2`, asc(table.orgUnit.id));
+		const [team] = await db
+			.select({ slug: table.team.slug })
+			.from(table.team)
+			.orderBy(asc(table.team.slug))
+			.limit(1)
+			.offset(Math.floor(teams / 2));
+		const editable = await db
+			.select({ id: table.assessment.id, slug: table.team.slug })
+			.from(table.assessment)
+			.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
+			.where(
+				and(
+					eq(table.assessment.cycleId, cycle.id),
+					inArray(table.assessment.status, ['draft', 'returned'])
+				)
+			)
+			.orderBy(asc(table.team.slug))
+			.limit(drafts);
+		const answers = editable.length
+			? await db
+					.select({
+						assessmentId: table.answer.assessmentId,
+						version: table.answer.version,
+						value: table.answer.value
+					})
+					.from(table.answer)
+					.where(
+						and(
+							eq(table.answer.criterionId, criterionId),
+							inArray(
+								table.answer.assessmentId,
+								editable.map((e) => e.id)
+							)
+						)
+					)
+			: [];
+		const byAssessment = new Map(answers.map((a) => [a.assessmentId, a]));
+		return {
+			teams,
+			cycle: cycle.name,
+			unitId: units[Math.floor(units.length / 2)]?.id ?? null,
+			teamSlug: team?.slug ?? null,
+			phase: phase.id,
+			criterionId,
+			drafts: editable.map((e) => ({
+				slug: e.slug,
+				version: byAssessment.get(e.id)?.version ?? 0,
+				value: byAssessment.get(e.id)?.value ?? null
+			}))
+		};
+	} finally {
+		await handle.close();
+	}
+}
+
+// ── The server ──────────────────────────────────────────────────────────────
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() =>
+				typeof address === 'object' && address
+					? resolve(address.port)
+					: reject(new Error('no port'))
+			);
+		});
+	});
+}
+
+interface Server {
+	child: ChildProcess;
+	origin: string;
+	/** The last lines the server printed, for error messages. */
+	log: string[];
+	peakRssMb(): number;
+	stop(): Promise<void>;
+}
+
+/** Reads a `Vm…:  123 kB` line of /proc/<pid>/status, in MB (0 when unavailable). */
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = status
+			.split('\n')
+			.find((l) => l.startsWith(`${field}:`))
+			?.match(/(\d+) kB/)?.[1];
+		return kb ? Number(kb) / 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * A private copy of `build/` in the temp dir (with a link to node_modules), so a rebuild in the
+ * working tree during the run cannot swap chunks under the running server.
+ */
+function snapshotBuild(): { entry: string; remove(): void } {
+	const build = path.join(root, 'build');
+	if (!existsSync(path.join(build, 'index.js')))
+		throw new Error('No production build in build/: run `npm run build` first.');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-build-'));
+	cpSync(build, path.join(dir, 'build'), { recursive: true });
+	symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+	return {
+		entry: path.join(dir, 'build', 'index.js'),
+		remove: () => rmSync(dir, { recursive: true, force: true })
+	};
+}
+
+async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Server> {
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, [entry], {
+		cwd: root,
+		env: { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: origin, NODE_ENV: 'production' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	const log: string[] = [];
+	const keep = (chunk: Buffer) => {
+		log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+		log.splice(0, Math.max(0, log.length - 60));
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	let peak = 0;
+	const sampler = setInterval(() => {
+		if (child.pid) peak = Math.max(peak, procStatusMb(child.pid, 'VmRSS'));
+	}, 200);
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	// Whatever happens to this process, the server goes with it.
+	const killNow = () => child.kill('SIGKILL');
+	const interrupted = () => {
+		killNow();
+		process.exit(130);
+	};
+	process.once('exit', killNow);
+	process.once('SIGINT', interrupted);
+	process.once('SIGTERM', interrupted);
+	const server: Server = {
+		child,
+		origin,
+		log,
+		peakRssMb: () => peak,
+		async stop() {
+			clearInterval(sampler);
+			process.off('SIGINT', interrupted);
+			process.off('SIGTERM', interrupted);
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		}
+	};
+	const deadline = Date.now() + 180_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) break;
+		try {
+			const res = await fetch(`${origin}/readyz`);
+			if (res.ok) return server;
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	await server.stop();
+	throw new Error(`The server did not become ready:\n${log.join('\n')}`);
+}
+
+/** Signs in through the login form like a browser does; returns the Cookie header. */
+async function signIn(origin: string, email: string, password: string): Promise<string> {
+	const res = await fetch(`${origin}/login`, {
+		method: 'POST',
+		// As a browser posts the form (with `*/*` SvelteKit would answer with action JSON).
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin },
+		body: new URLSearchParams({ email, password }).toString(),
+		redirect: 'manual'
+	});
+	const cookie = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0]!)
+		.find((c) => c.startsWith('rampart_session=') && c.length > 'rampart_session='.length);
+	if (res.status !== 303 || !cookie) throw new Error(`Sign-in as ${email} failed (${res.status}).`);
+	return cookie;
+}
+
+// ── Measuring ───────────────────────────────────────────────────────────────
+
+function percentile(sorted: readonly number[], q: number): number {
+	if (!sorted.length) return 0;
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+interface Run {
+	figures: RouteFigures;
+	statuses: string;
+}
+
+/** One autocannon run; latencies are kept per response so p95 is exact (autocannon reports p97.5). */
+function measure(opts: AutocannonOptions, extraFailures: () => number = () => 0): Promise<Run> {
+	return new Promise((resolve, reject) => {
+		const latencies: number[] = [];
+		const instance = autocannon(opts, (err, result) => {
+			if (err) return reject(err);
+			latencies.sort((a, b) => a - b);
+			const statuses = Object.entries(result.statusCodeStats ?? {})
+				.map(([code, s]) => `${code}×${s.count}`)
+				.join(' ');
+			const errors = result.errors + result.timeouts;
+			resolve({
+				figures: {
+					rps: round1(latencies.length / Math.max(result.duration, 0.001)),
+					p50: round1(percentile(latencies, 0.5)),
+					p95: round1(percentile(latencies, 0.95)),
+					p99: round1(percentile(latencies, 0.99)),
+					non2xx: result.non2xx + extraFailures()
+				},
+				statuses: (statuses || 'none') + (errors ? ` errors×${errors}` : '')
+			});
+		});
+		instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+			latencies.push(ms);
+		});
+	});
+}
+
+/**
+ * SvelteKit's action JSON (HTTP 200 even for `fail(409)`): the result type and, from the
+ * devalue-encoded data, the answer's version, plus the current value on a conflict.
+ */
+function actionResult(body: string): { type: string; version: number | null; value?: unknown } {
+	try {
+		const r = JSON.parse(body) as { type: string; data?: string };
+		if (typeof r.data !== 'string') return { type: r.type, version: null };
+		const values = JSON.parse(r.data) as unknown[];
+		const at = (i: unknown) => (typeof i === 'number' && i >= 0 ? values[i] : undefined);
+		const data = at(0) as Record<string, number> | undefined;
+		// Success: { version }; a 409: { current: { value, version } }.
+		const current = at(data?.current) as Record<string, number> | undefined;
+		const version = at(data?.version) ?? at(current?.version);
+		return {
+			type: r.type,
+			version: typeof version === 'number' ? version : null,
+			value: current ? (at(current.value) ?? null) : undefined
+		};
+	} catch {
+		return { type: 'unparsable', version: null };
+	}
+}
+
+interface SaveState {
+	slug: string;
+	version: number;
+	value: number | null;
+}
+
+/** The save route: one draft assessment per connection, each request a real change. */
+function saveOptions(
+	base: AutocannonOptions,
+	t: Targets,
+	states: SaveState[],
+	tally: { failures: number }
+): AutocannonOptions {
+	let next = 0;
+	return {
+		...base,
+		method: 'POST',
+		setupClient(client) {
+			const state = states[next++ % states.length]!;
+			client.setRequests([
+				{
+					method: 'POST',
+					headers: { ...base.headers, 'content-type': 'application/x-www-form-urlencoded' },
+					setupRequest(req) {
+						const value = state.value === 1 ? 0.5 : 1;
+						req.path = `/teams/${state.slug}/assessments/${t.cycle}/${t.phase}?/saveAnswer`;
+						req.body = new URLSearchParams({
+							criterionId: t.criterionId,
+							value: String(value),
+							comment: '',
+							evidence: '',
+							baseVersion: String(state.version)
+						}).toString();
+						return req;
+					},
+					onResponse(status, body) {
+						const result = actionResult(body);
+						if (status === 200 && result.type === 'success') {
+							state.value = state.value === 1 ? 0.5 : 1;
+						} else if (status >= 200 && status < 300) {
+							// HTTP 200 with a failure inside (e.g. 409 stale version): not a save.
+							tally.failures++;
+						}
+						if (result.version !== null) state.version = result.version;
+					}
+				}
+			]);
+		}
+	};
+}
+
+/**
+ * Reads each draft's current version and value with one deliberately stale save (answered
+ * 409 with the current answer), outside the measurement: a run that stops on time drops the
+ * responses in flight, whose saves the server still made.
+ */
+async function resyncSaveStates(
+	origin: string,
+	headers: Record<string, string>,
+	t: Targets,
+	states: SaveState[]
+) {
+	for (const state of states) {
+		const res = await fetch(
+			`${origin}/teams/${state.slug}/assessments/${t.cycle}/${t.phase}?/saveAnswer`,
+			{
+				method: 'POST',
+				headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					criterionId: t.criterionId,
+					value: '0',
+					comment: '',
+					evidence: '',
+					baseVersion: '0'
+				}).toString()
+			}
+		);
+		const result = actionResult(await res.text());
+		if (result.version !== null) state.version = result.version;
+		// No answer yet (version 0): the "stale" save was a real one.
+		if (result.type === 'success') state.value = 0;
+		else if (typeof result.value === 'number' || result.value === null) state.value = result.value;
+	}
+}
+
+// ── The run ─────────────────────────────────────────────────────────────────
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			teams: { type: 'string' },
+			cycles: { type: 'string' },
+			out: { type: 'string' },
+			smoke: { type: 'boolean', default: false },
+			'data-dir': { type: 'string' },
+			duration: { type: 'string' },
+			connections: { type: 'string' }
+		}
+	});
+	const smoke = values.smoke ?? false;
+	const teams = Number(values.teams ?? (smoke ? 20 : 500));
+	const cycles = Number(values.cycles ?? 8);
+	const duration = Number(values.duration ?? (smoke ? 1 : 10));
+	const connections = Number(values.connections ?? (smoke ? 2 : 10));
+	for (const [name, n] of Object.entries({ teams, cycles, duration, connections })) {
+		if (!Number.isInteger(n) || n < 1)
+			throw new Error(`--${name} must be a positive whole number.`);
+	}
+	const url = process.env.DATABASE_URL || undefined;
+	const dataDir = path.resolve(
+		values['data-dir'] ?? (process.env.DATA_DIR || defaultScaleDir(teams))
+	);
+	const password = await ensureDatabase({ url, dataDir, teams, cycles });
+	const targets = await readTargets(url, dataDir, connections);
+	const database = url ? 'postgres' : 'pglite';
+	console.log(
+		`${targets.teams} teams on ${database}; cycle ${targets.cycle}; ${targets.drafts.length} draft assessments to edit.`
+	);
+
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	delete env.RAMPART_DEMO;
+	if (url) env.DATABASE_URL = url;
+	else {
+		delete env.DATABASE_URL;
+		env.DATA_DIR = dataDir;
+	}
+	const build = snapshotBuild();
+	process.once('exit', build.remove);
+	const serverStarted = performance.now();
+	const server = await startServer(env, build.entry);
+	const routes: Record<string, RouteFigures> = {};
+	const statuses: Record<string, string> = {};
+	try {
+		console.log(
+			`Server ready on ${server.origin} in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s.`
+		);
+		const cookie = await signIn(server.origin, SCALE_ADMIN_EMAIL, password);
+		const base = (path: string, withCookie = true): AutocannonOptions => ({
+			// autocannon takes the path from the URL (a top-level `path` is ignored).
+			url: `${server.origin}${path}`,
+			connections,
+			duration,
+			timeout: 30,
+			headers: withCookie ? { cookie, origin: server.origin } : {}
+		});
+		const unit = targets.unitId ?? 'none';
+		const plan: [string, AutocannonOptions][] = [
+			['baseline', base('/login', false)],
+			['dashboard', base('/dashboard')],
+			['heatmapUnit', base(`/dashboard/heatmap?unit=${encodeURIComponent(unit)}`)],
+			['heatmapAll', base('/dashboard/heatmap')],
+			['team', base(`/teams/${targets.teamSlug ?? 'none'}`)],
+			['csv', base(`/reports/${encodeURIComponent(targets.cycle)}/practices.csv`)]
+		];
+		const saveStates: SaveState[] = targets.drafts.map((d) => ({ ...d }));
+		const tally = { failures: 0 };
+		const saveHeaders = {
+			cookie,
+			origin: server.origin,
+			'x-sveltekit-action': 'true',
+			accept: 'application/json'
+		};
+		if (saveStates.length) {
+			const saveBase = { ...base('/'), headers: saveHeaders };
+			plan.push(['save', saveOptions(saveBase, targets, saveStates, tally)]);
+		} else console.log('No draft assessment in the open cycle: the save route is skipped.');
+
+		for (const [name, opts] of plan) {
+			// A short warm-up (JIT, caches, connections) that is not counted.
+			if (!smoke) await measure({ ...opts, duration: 1 });
+			if (name === 'save') await resyncSaveStates(server.origin, saveHeaders, targets, saveStates);
+			tally.failures = 0;
+			const run = await measure(opts, () => (name === 'save' ? tally.failures : 0));
+			routes[name] = run.figures;
+			statuses[name] = run.statuses;
+			console.log(
+				`  ${name}: ${run.figures.rps} req/s, p95 ${run.figures.p95} ms (${run.statuses})`
+			);
+		}
+	} finally {
+		// VmHWM is the kernel's own peak; the 200 ms samples can miss a short spike.
+		const hwm = server.child.pid ? procStatusMb(server.child.pid, 'VmHWM') : 0;
+		await server.stop();
+		build.remove();
+		if (hwm) console.log(`Server peak RSS by the kernel (VmHWM): ${Math.round(hwm)} MB.`);
+	}
+
+	const peakRssMb = Math.round(server.peakRssMb());
+	const serverLog = server.log.slice(-20);
+	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'non-2xx', 'statuses'];
+	const rows = Object.entries(routes).map(([name, r]) => [
+		name,
+		r.rps.toFixed(1),
+		r.p50.toFixed(1),
+		r.p95.toFixed(1),
+		r.p99.toFixed(1),
+		String(r.non2xx),
+		statuses[name] ?? ''
+	]);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+			.join('  ')
+			.trimEnd();
+	console.log(
+		`\n${targets.teams} teams, ${database}, ${connections} connections × ${duration} s per route (latencies in ms)`
+	);
+	console.log(line(header));
+	for (const r of rows) console.log(line(r));
+	console.log(`peak server RSS (sampled every 200 ms): ${peakRssMb} MB`);
+	if (Object.values(statuses).some((s) => /\b5\d\d×/.test(s))) {
+		console.log(`Some routes failed with 5xx; the server's last lines:\n${serverLog.join('\n')}`);
+	}
+	const missing = Object.entries(statuses).filter(([, s]) => /\b404×/.test(s));
+	if (missing.length)
+		console.log(`Answered 404 (not built yet?): ${missing.map(([n]) => n).join(', ')}`);
+
+	if (values.out) {
+		const report = { teams: targets.teams, database, routes, peakRssMb };
+		writeFileSync(path.resolve(values.out), `${JSON.stringify(report, null, 2)}\n`);
+		console.log(`Wrote ${values.out}`);
+	}
+}
+
+try {
+	await main();
+} catch (e) {
+	console.error(`bench: ${(e as Error).message}`);
+	process.exitCode = 1;
+}
