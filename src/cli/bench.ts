@@ -67,11 +67,12 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const root = path.resolve(import.meta.dirname, '../..');
 
+/** Latencies in ms; null when no response completed within the run (every one was slower). */
 interface RouteFigures {
 	rps: number;
-	p50: number;
-	p95: number;
-	p99: number;
+	p50: number | null;
+	p95: number | null;
+	p99: number | null;
 	non2xx: number;
 }
 
@@ -351,11 +352,31 @@ async function signIn(origin: string, email: string, password: string): Promise<
 	return cookie;
 }
 
+/**
+ * Waits until /readyz (a query queued behind everything else) answers promptly again: requests
+ * that a run abandoned at its end keep the server busy and must not slow the next route.
+ */
+async function settle(origin: string): Promise<number> {
+	const started = performance.now();
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline) {
+		const t0 = performance.now();
+		try {
+			await fetch(`${origin}/readyz`);
+		} catch {
+			// Retried until the deadline.
+		}
+		if (performance.now() - t0 < 100) break;
+	}
+	return (performance.now() - started) / 1000;
+}
+
 // ── Measuring ───────────────────────────────────────────────────────────────
 
-function percentile(sorted: readonly number[], q: number): number {
-	if (!sorted.length) return 0;
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+function percentile(sorted: readonly number[], q: number): number | null {
+	if (!sorted.length) return null;
+	const x = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+	return Math.round(x * 10) / 10;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -379,12 +400,14 @@ function measure(opts: AutocannonOptions, extraFailures: () => number = () => 0)
 			resolve({
 				figures: {
 					rps: round1(latencies.length / Math.max(result.duration, 0.001)),
-					p50: round1(percentile(latencies, 0.5)),
-					p95: round1(percentile(latencies, 0.95)),
-					p99: round1(percentile(latencies, 0.99)),
+					p50: percentile(latencies, 0.5),
+					p95: percentile(latencies, 0.95),
+					p99: percentile(latencies, 0.99),
 					non2xx: result.non2xx + extraFailures()
 				},
-				statuses: (statuses || 'none') + (errors ? ` errors×${errors}` : '')
+				statuses:
+					(statuses || `no response within ${opts.duration} s`) +
+					(errors ? ` errors×${errors}` : '')
 			});
 		});
 		instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
@@ -586,12 +609,17 @@ async function main() {
 
 		for (const [name, opts] of plan) {
 			// A short warm-up (JIT, caches, connections) that is not counted.
-			if (!smoke) await measure({ ...opts, duration: 1 });
+			if (!smoke) {
+				await measure({ ...opts, duration: 1 });
+				await settle(server.origin);
+			}
 			if (name === 'save') await resyncSaveStates(server.origin, saveHeaders, targets, saveStates);
 			tally.failures = 0;
 			const run = await measure(opts, () => (name === 'save' ? tally.failures : 0));
 			routes[name] = run.figures;
 			statuses[name] = run.statuses;
+			const waited = await settle(server.origin);
+			if (waited > 1) console.log(`  (waited ${waited.toFixed(1)} s for requests left in flight)`);
 			console.log(
 				`  ${name}: ${run.figures.rps} req/s, p95 ${run.figures.p95} ms (${run.statuses})`
 			);
@@ -606,13 +634,14 @@ async function main() {
 
 	const peakRssMb = Math.round(server.peakRssMb());
 	const serverLog = server.log.slice(-20);
+	const ms = (x: number | null) => (x === null ? '—' : x.toFixed(1));
 	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'non-2xx', 'statuses'];
 	const rows = Object.entries(routes).map(([name, r]) => [
 		name,
 		r.rps.toFixed(1),
-		r.p50.toFixed(1),
-		r.p95.toFixed(1),
-		r.p99.toFixed(1),
+		ms(r.p50),
+		ms(r.p95),
+		ms(r.p99),
 		String(r.non2xx),
 		statuses[name] ?? ''
 	]);

@@ -163,7 +163,7 @@ async function peopleFigures(db: Database, scope: Scope) {
 }
 
 /** drizzle's execute returns rows directly on PostgreSQL and `{ rows }` on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
+export function rowsOf<T>(result: unknown): T[] {
 	return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 

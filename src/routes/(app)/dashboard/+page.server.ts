@@ -3,6 +3,7 @@ import { can } from '$lib/server/auth/policy';
 import { dashboardFigures } from '$lib/server/dashboard/cache';
 import { compareUnits } from '$lib/server/dashboard/load';
 import { selection } from '$lib/server/dashboard/select';
+import { encodeHeatmap } from '$lib/server/dashboard/heatmap';
 import { getModel } from '$lib/server/model/load-model';
 import { onDutyNames } from '$lib/server/responsibility/report';
 import type { PageServerLoad } from './$types';
@@ -27,7 +28,6 @@ export const load: PageServerLoad = async (event) => {
 			...base,
 			cycle: null,
 			figures: null,
-			teams: [],
 			heatmap: [],
 			comparison: [],
 			duty: []
@@ -63,8 +63,11 @@ export const load: PageServerLoad = async (event) => {
 		figures: seesAll
 			? { ...anonymous, dropped, overdue }
 			: { ...anonymous, dropped: [], overdue: [] },
-		teams: named.teams,
-		heatmap: named.practices,
+		heatmap: encodeHeatmap(
+			named.teams,
+			named.practices,
+			base.practices.map((p) => p.id)
+		),
 		comparison: seesAll ? compareUnits(figures, model) : [],
 		duty: dutyTeams
 			.filter((t) => duty.has(t.teamId))

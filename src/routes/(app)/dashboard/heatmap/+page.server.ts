@@ -1,6 +1,7 @@
 import { requirePermission } from '$lib/server/auth/guard';
 import { dashboardFigures } from '$lib/server/dashboard/cache';
 import { selection } from '$lib/server/dashboard/select';
+import { encodeHeatmap } from '$lib/server/dashboard/heatmap';
 import { getModel } from '$lib/server/model/load-model';
 import type { PageServerLoad } from './$types';
 
@@ -13,8 +14,7 @@ export const load: PageServerLoad = async (event) => {
 		event.url.searchParams
 	);
 	const practices = model.practices.map((p) => ({ id: p.id, name: p.name, phase: p.phase }));
-	if (!cycle)
-		return { cycle: null, cycles: [], units, unitId: '', teams: [], cells: [], practices };
+	if (!cycle) return { cycle: null, cycles: [], units, unitId: '', rows: [], practices };
 	const figures = await dashboardFigures(
 		event.locals.db,
 		model,
@@ -28,8 +28,11 @@ export const load: PageServerLoad = async (event) => {
 		cycles: cycles.map((c) => c.name),
 		units,
 		unitId: unit?.id ?? '',
-		teams: figures.teams,
-		cells: figures.practices,
+		rows: encodeHeatmap(
+			figures.teams,
+			figures.practices,
+			practices.map((p) => p.id)
+		),
 		practices
 	};
 };
