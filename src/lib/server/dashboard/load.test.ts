@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
@@ -7,6 +8,9 @@ import type { Model } from '$lib/server/model/types';
 import { csvStream, practiceColumns, practiceRows } from '$lib/server/reports/export';
 import { compareUnits, loadDashboard } from './load';
 import { dashboardCycles } from './scope';
+import { dashboardFigures } from './cache';
+import { dataRevision } from './revision';
+import { selection } from './select';
 
 /**
  * A small organisation with stored scores chosen by hand: 3 teams in 2 business units, two
@@ -132,5 +136,38 @@ describe('dashboard figures from the database', () => {
 		expect(text).toContain(',"b,""eta""",beta,');
 		expect(text).toContain(",'=gamma,gamma,");
 		expect(text).not.toMatch(/(^|,)=gamma/m);
+	});
+
+	it('serves cached figures until a write changes the data revision', async () => {
+		const db = handle.db;
+		const figures = async () => {
+			const s = await selection(db, new URLSearchParams());
+			return dashboardFigures(
+				db,
+				model,
+				{ unitId: null },
+				s.cycle!,
+				s.previous,
+				s.cycles,
+				s.revision
+			);
+		};
+		const first = await figures();
+		expect(await figures()).toBe(first);
+		// A write anywhere the figures read from: the revision moves, the figures are fresh.
+		const before = await dataRevision(db);
+		await db.update(table.assessment).set({ score: 4 }).where(eq(table.assessment.score, 3));
+		expect(await dataRevision(db)).not.toBe(before);
+		const second = await figures();
+		expect(second).not.toBe(first);
+		expect(second.org.now?.max).toBe(4);
+		// A write elsewhere (the audit log) does not throw the cache away.
+		const revision = await dataRevision(db);
+		await db
+			.insert(table.auditLog)
+			.values({ action: 'test.noop', targetType: 'test', ip: '127.0.0.1' });
+		expect(await dataRevision(db)).toBe(revision);
+		expect(await figures()).toBe(second);
+		await db.update(table.assessment).set({ score: 3 }).where(eq(table.assessment.score, 4));
 	});
 });

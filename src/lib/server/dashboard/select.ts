@@ -1,11 +1,39 @@
 import type { Database } from '$lib/server/db';
+import { dataRevision } from './revision';
 import { dashboardCycles, unitOptions } from './scope';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Reads the cycle and org unit asked for in the query string, falling back to the newest cycle and the whole organisation. */
+type Lists = {
+	cycles: Awaited<ReturnType<typeof dashboardCycles>>;
+	units: Awaited<ReturnType<typeof unitOptions>>;
+};
+/** The cycle and unit lists of the latest revision seen (they change a few times a year). */
+let lists: { revision: string; at: number; value: Promise<Lists> } | null = null;
+const MAX_AGE_MS = 60_000;
+
+function cycleAndUnitLists(db: Database, revision: string): Promise<Lists> {
+	if (lists && lists.revision === revision && Date.now() - lists.at < MAX_AGE_MS)
+		return lists.value;
+	const value = Promise.all([dashboardCycles(db), unitOptions(db)]).then(([cycles, units]) => ({
+		cycles,
+		units
+	}));
+	const entry = { revision, at: Date.now(), value };
+	value.catch(() => {
+		if (lists === entry) lists = null;
+	});
+	lists = entry;
+	return value;
+}
+
+/**
+ * Reads the cycle and org unit asked for in the query string, falling back to the newest cycle and
+ * the whole organisation; `revision` is the data revision the figures for it are cached under.
+ */
 export async function selection(db: Database, params: URLSearchParams) {
-	const [cycles, units] = await Promise.all([dashboardCycles(db), unitOptions(db)]);
+	const revision = await dataRevision(db);
+	const { cycles, units } = await cycleAndUnitLists(db, revision);
 	const wanted = params.get('cycle');
 	const index = Math.max(
 		0,
@@ -13,5 +41,12 @@ export async function selection(db: Database, params: URLSearchParams) {
 	);
 	const unitParam = params.get('unit') ?? '';
 	const unit = UUID.test(unitParam) ? (units.find((u) => u.id === unitParam) ?? null) : null;
-	return { cycles, units, cycle: cycles[index] ?? null, previous: cycles[index + 1] ?? null, unit };
+	return {
+		cycles,
+		units,
+		cycle: cycles[index] ?? null,
+		previous: cycles[index + 1] ?? null,
+		unit,
+		revision
+	};
 }

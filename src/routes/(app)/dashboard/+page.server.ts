@@ -1,9 +1,15 @@
 import { requireUser } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth/policy';
-import { dashboardFigures } from '$lib/server/dashboard/cache';
-import { compareUnits } from '$lib/server/dashboard/load';
+import { dashboardFigures, derived } from '$lib/server/dashboard/cache';
+import { compareUnits, type Dashboard } from '$lib/server/dashboard/load';
 import { selection } from '$lib/server/dashboard/select';
-import { encodeHeatmap } from '$lib/server/dashboard/heatmap';
+import {
+	encodeHeatmap,
+	TEAM_ROWS_LIMIT,
+	unitHeatmap,
+	type HeatmapRow,
+	type UnitHeatmapRow
+} from '$lib/server/dashboard/heatmap';
 import { getModel } from '$lib/server/model/load-model';
 import { onDutyNames } from '$lib/server/responsibility/report';
 import type { PageServerLoad } from './$types';
@@ -11,11 +17,12 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const model = getModel();
-	const { cycles, units, cycle, previous, unit } = await selection(
+	const { cycles, units, cycle, previous, unit, revision } = await selection(
 		event.locals.db,
 		event.url.searchParams
 	);
 	const seesAll = can(user, 'dashboard.org');
+	const practiceIds = model.practices.map((p) => p.id);
 	const base = {
 		cycles: cycles.map((c) => c.name),
 		units,
@@ -29,11 +36,20 @@ export const load: PageServerLoad = async (event) => {
 			cycle: null,
 			figures: null,
 			heatmap: [],
+			unitHeatmap: [],
 			comparison: [],
 			duty: []
 		};
 	const scope = { unitId: seesAll ? (unit?.id ?? null) : null };
-	const figures = await dashboardFigures(event.locals.db, model, scope, cycle, previous, cycles);
+	const figures = await dashboardFigures(
+		event.locals.db,
+		model,
+		scope,
+		cycle,
+		previous,
+		cycles,
+		revision
+	);
 	// Members see the organisation only as anonymous figures, and their own teams in full.
 	const mine = seesAll
 		? null
@@ -43,7 +59,8 @@ export const load: PageServerLoad = async (event) => {
 				{ unitId: null, memberId: user.id },
 				cycle,
 				previous,
-				cycles
+				cycles,
+				revision
 			);
 	const named = seesAll ? figures : mine!;
 	const dutyTeams = named.teams.length <= 30 ? named.teams : [];
@@ -63,14 +80,34 @@ export const load: PageServerLoad = async (event) => {
 		figures: seesAll
 			? { ...anonymous, dropped, overdue }
 			: { ...anonymous, dropped: [], overdue: [] },
-		heatmap: encodeHeatmap(
-			named.teams,
-			named.practices,
-			base.practices.map((p) => p.id)
-		),
-		comparison: seesAll ? compareUnits(figures, model) : [],
+		...heatmaps(named, seesAll, practiceIds),
+		comparison: seesAll ? derived(figures, 'comparison', () => compareUnits(figures, model)) : [],
 		duty: dutyTeams
 			.filter((t) => duty.has(t.teamId))
 			.map((t) => ({ team: t.name, slug: t.slug, ...duty.get(t.teamId)! }))
 	};
 };
+
+/**
+ * Teams × practices for a unit or a member's own teams; above TEAM_ROWS_LIMIT teams one row per
+ * org unit instead (the team heatmap for everything is at /dashboard/heatmap).
+ */
+function heatmaps(
+	figures: Dashboard,
+	seesAll: boolean,
+	practiceIds: string[]
+): { heatmap: HeatmapRow[]; unitHeatmap: UnitHeatmapRow[] } {
+	if (seesAll && figures.teams.length > TEAM_ROWS_LIMIT)
+		return {
+			heatmap: [],
+			unitHeatmap: derived(figures, 'unitHeatmap', () =>
+				unitHeatmap(figures.teams, figures.practices, practiceIds)
+			)
+		};
+	return {
+		heatmap: derived(figures, 'heatmap', () =>
+			encodeHeatmap(figures.teams, figures.practices, practiceIds)
+		),
+		unitHeatmap: []
+	};
+}

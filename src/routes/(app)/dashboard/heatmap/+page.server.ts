@@ -1,5 +1,5 @@
 import { requirePermission } from '$lib/server/auth/guard';
-import { dashboardFigures } from '$lib/server/dashboard/cache';
+import { dashboardFigures, derived } from '$lib/server/dashboard/cache';
 import { selection } from '$lib/server/dashboard/select';
 import { encodeHeatmap } from '$lib/server/dashboard/heatmap';
 import { getModel } from '$lib/server/model/load-model';
@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requirePermission(event, 'dashboard.org');
 	const model = getModel();
-	const { cycles, units, cycle, previous, unit } = await selection(
+	const { cycles, units, cycle, previous, unit, revision } = await selection(
 		event.locals.db,
 		event.url.searchParams
 	);
@@ -21,17 +21,20 @@ export const load: PageServerLoad = async (event) => {
 		{ unitId: unit?.id ?? null },
 		cycle,
 		previous,
-		cycles
+		cycles,
+		revision
 	);
 	return {
 		cycle: cycle.name,
 		cycles: cycles.map((c) => c.name),
 		units,
 		unitId: unit?.id ?? '',
-		rows: encodeHeatmap(
-			figures.teams,
-			figures.practices,
-			practices.map((p) => p.id)
+		rows: derived(figures, 'heatmap', () =>
+			encodeHeatmap(
+				figures.teams,
+				figures.practices,
+				practices.map((p) => p.id)
+			)
 		),
 		practices
 	};

@@ -12,7 +12,10 @@ export const load: PageServerLoad = async (event) => {
 	const model = getModel();
 	const params = new URLSearchParams(event.url.searchParams);
 	params.set('cycle', event.params.cycle);
-	const { cycles, units, cycle, previous, unit } = await selection(event.locals.db, params);
+	const { cycles, units, cycle, previous, unit, revision } = await selection(
+		event.locals.db,
+		params
+	);
 	if (!cycle || cycle.name !== event.params.cycle) error(404, 'Unknown cycle');
 	const f = await dashboardFigures(
 		event.locals.db,
@@ -20,7 +23,8 @@ export const load: PageServerLoad = async (event) => {
 		{ unitId: unit?.id ?? null },
 		cycle,
 		previous,
-		cycles
+		cycles,
+		revision
 	);
 	const phaseOf = new Map(model.practices.map((p) => [p.id, p.phase]));
 	// The appendix: each team's phase scores from its stored practice scores.
