@@ -2,7 +2,8 @@
 // on a scale database with autocannon on 127.0.0.1 at 10 connections, route by route, and samples
 // the server's memory. The database comes from `seed:scale` (created here when its directory is
 // missing, reused otherwise); DATABASE_URL benchmarks PostgreSQL instead of the embedded PGlite.
-// `--smoke` (1 s per route, 2 connections, 20 teams) only proves the harness works.
+// `--smoke` (1 s per route, 2 connections, 20 teams; part of `npm test`) proves the harness and
+// every measured route work, and fails when one answers anything but 2xx.
 //
 // Saving an answer under load: each connection edits its own team's DRAFT (or returned)
 // assessment in the open cycle, flipping one criterion between two values and sending the
@@ -549,9 +550,14 @@ async function main() {
 			throw new Error(`--${name} must be a positive whole number.`);
 	}
 	const url = process.env.DATABASE_URL || undefined;
-	const dataDir = path.resolve(
-		values['data-dir'] ?? (process.env.DATA_DIR || defaultScaleDir(teams))
-	);
+	// The smoke run seeds a fresh database every time (it takes seconds), so it always matches the
+	// current schema and seed; a real run reuses the slow-to-build one.
+	const fresh = smoke && !url && !values['data-dir'] && !process.env.DATA_DIR;
+	const dataDir = fresh
+		? path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-smoke-')), 'data')
+		: path.resolve(values['data-dir'] ?? (process.env.DATA_DIR || defaultScaleDir(teams)));
+	if (fresh)
+		process.once('exit', () => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
 	const password = await ensureDatabase({ url, dataDir, teams, cycles });
 	const targets = await readTargets(url, dataDir, connections);
 	const database = url ? 'postgres' : 'pglite';
@@ -663,6 +669,14 @@ async function main() {
 	const missing = Object.entries(statuses).filter(([, s]) => /\b404×/.test(s));
 	if (missing.length)
 		console.log(`Answered 404 (not built yet?): ${missing.map(([n]) => n).join(', ')}`);
+
+	// A route that answered anything but 2xx, or nothing, makes the run fail (the smoke test in
+	// `npm test` relies on it): figures from a broken route would mean nothing.
+	const broken = Object.entries(routes).filter(([, r]) => r.non2xx > 0 || r.p50 === null);
+	if (broken.length) {
+		console.error(`bench: these routes did not answer 2xx: ${broken.map(([n]) => n).join(', ')}`);
+		process.exitCode = 1;
+	}
 
 	if (values.out) {
 		const report = { teams: targets.teams, database, routes, peakRssMb };
