@@ -1,4 +1,4 @@
-// `npm run bench [-- --teams 500] [--out FILE] [--smoke]`: measures the PRODUCTION server (`build/`)
+// `npm run bench [-- --teams 500] [--out FILE] [--smoke] [--no-browser]`: measures the PRODUCTION server (`build/`)
 // on a scale database with autocannon on 127.0.0.1 at 10 connections, route by route, and samples
 // the server's memory. The database comes from `seed:scale` (created here when its directory is
 // missing, reused otherwise); DATABASE_URL benchmarks PostgreSQL instead of the embedded PGlite.
@@ -32,6 +32,7 @@ import { openDatabase } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { loadModel } from '$lib/server/model/load-model';
+import { measureBrowser, type BrowserFigures } from './bench-browser';
 import { defaultScaleDir, SCALE_ADMIN_EMAIL, SCALE_PASSWORD_FILE, seedScale } from './seed-scale';
 
 // autocannon ships no types: the little of its API used here.
@@ -535,6 +536,7 @@ async function main() {
 			cycles: { type: 'string' },
 			out: { type: 'string' },
 			smoke: { type: 'boolean', default: false },
+			browser: { type: 'boolean', default: true },
 			'data-dir': { type: 'string' },
 			duration: { type: 'string' },
 			connections: { type: 'string' }
@@ -578,6 +580,7 @@ async function main() {
 	const server = await startServer(env, build.entry);
 	const routes: Record<string, RouteFigures> = {};
 	const statuses: Record<string, string> = {};
+	let browserFigures: BrowserFigures | null = null;
 	try {
 		console.log(
 			`Server ready on ${server.origin} in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s.`
@@ -630,6 +633,13 @@ async function main() {
 				`  ${name}: ${run.figures.rps} req/s, p95 ${run.figures.p95} ms (${run.statuses})`
 			);
 		}
+		if (values.browser && !smoke) {
+			browserFigures = await measureBrowser(server.origin, cookie);
+			console.log(
+				`  browser: heatmap visible after ${browserFigures.heatmapVisibleMs} ms (median of ${browserFigures.runsMs.join(', ')}), ` +
+					`${browserFigures.jsGzipKb} KB gzipped JavaScript in ${browserFigures.jsFiles} files`
+			);
+		}
 	} finally {
 		// VmHWM is the kernel's own peak; the 200 ms samples can miss a short spike.
 		const hwm = server.child.pid ? procStatusMb(server.child.pid, 'VmHWM') : 0;
@@ -679,7 +689,13 @@ async function main() {
 	}
 
 	if (values.out) {
-		const report = { teams: targets.teams, database, routes, peakRssMb };
+		const report = {
+			teams: targets.teams,
+			database,
+			routes,
+			peakRssMb,
+			...(browserFigures ? { browser: browserFigures } : {})
+		};
 		writeFileSync(path.resolve(values.out), `${JSON.stringify(report, null, 2)}\n`);
 		console.log(`Wrote ${values.out}`);
 	}
