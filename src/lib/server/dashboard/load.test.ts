@@ -9,7 +9,7 @@ import { csvStream, practiceColumns, practiceRows } from '$lib/server/reports/ex
 import { compareUnits, loadDashboard } from './load';
 import { dashboardCycles } from './scope';
 import { dashboardFigures } from './cache';
-import { dataRevision } from './revision';
+import { dataRevision } from '$lib/server/db/revision';
 import { selection } from './select';
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from '$lib/server/db';
-import { dataRevision } from './revision';
+import { dataRevision } from '$lib/server/db/revision';
 import { dashboardCycles, unitOptions } from './scope';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,10 +9,11 @@ type Lists = {
 	units: Awaited<ReturnType<typeof unitOptions>>;
 };
 /** The cycle and unit lists of the latest revision seen (they change a few times a year). */
-let lists: { revision: string; at: number; value: Promise<Lists> } | null = null;
+const listsByDb = new WeakMap<Database, { revision: string; at: number; value: Promise<Lists> }>();
 const MAX_AGE_MS = 60_000;
 
 function cycleAndUnitLists(db: Database, revision: string): Promise<Lists> {
+	const lists = listsByDb.get(db);
 	if (lists && lists.revision === revision && Date.now() - lists.at < MAX_AGE_MS)
 		return lists.value;
 	const value = Promise.all([dashboardCycles(db), unitOptions(db)]).then(([cycles, units]) => ({
@@ -21,9 +22,9 @@ function cycleAndUnitLists(db: Database, revision: string): Promise<Lists> {
 	}));
 	const entry = { revision, at: Date.now(), value };
 	value.catch(() => {
-		if (lists === entry) lists = null;
+		if (listsByDb.get(db) === entry) listsByDb.delete(db);
 	});
-	lists = entry;
+	listsByDb.set(db, entry);
 	return value;
 }
 

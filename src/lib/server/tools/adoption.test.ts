@@ -118,6 +118,34 @@ describe('adoption, responsibility and rotas in the database', () => {
 		});
 		const used = await toolsUsedForPractices(handle.db, ['static-analysis'], ids.teamA);
 		expect(used.get('static-analysis')).toEqual([{ name: 'Semgrep', teams: 1 }]);
+		// The other team's view counts team A, and a change shows at once (not a stale cache).
+		expect(
+			(await toolsUsedForPractices(handle.db, ['static-analysis'], ids.teamB)).get(
+				'static-analysis'
+			)
+		).toEqual([{ name: 'Semgrep', teams: 1 }]);
+		await setAdoption(handle.db, ctx(), ids.teamA, {
+			toolId: 'semgrep',
+			state: 'not_used',
+			since: null,
+			note: ''
+		});
+		expect(
+			(await toolsUsedForPractices(handle.db, ['static-analysis'], ids.teamB)).get(
+				'static-analysis'
+			)
+		).toEqual([]);
+		expect(
+			(await toolsUsedForPractices(handle.db, ['static-analysis'], ids.teamA)).get(
+				'static-analysis'
+			)
+		).toEqual([{ name: 'Semgrep', teams: 1 }]);
+		await setAdoption(handle.db, ctx(), ids.teamA, {
+			toolId: 'semgrep',
+			state: 'enforced',
+			since: '2026-01-15',
+			note: 'PR gate'
+		});
 	});
 
 	it('lets admins add and retire tools; a retired tool cannot be newly adopted', async () => {

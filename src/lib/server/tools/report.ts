@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { byRevision } from '$lib/server/db/revision';
 import type { Model } from '$lib/server/model/types';
 import {
 	adoptionByTool,
@@ -121,16 +122,12 @@ export async function teamsWithoutTools(db: Database, model: Model) {
 	return { cycle: latest.name, gaps };
 }
 
-/** "4 teams use Semgrep for static analysis": tools other teams have adopted for these practices. */
-export async function toolsUsedForPractices(
-	db: Database,
-	practiceIds: readonly string[],
-	excludeTeamId: string
-) {
-	if (!practiceIds.length) return new Map<string, { name: string; teams: number }[]>();
-	const rows = await db
+/** Per tool (with its category's practices): the active teams that adopted or enforce it. */
+function toolUseAcrossTeams(db: Database) {
+	return db
 		.select({
 			practices: table.toolCategory.practices,
+			toolId: table.tool.id,
 			tool: table.tool.name,
 			teams: sql<number>`count(distinct ${table.toolAdoption.teamId})::int`
 		})
@@ -141,13 +138,39 @@ export async function toolsUsedForPractices(
 			table.team,
 			and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
 		)
-		.where(
-			and(
-				sql`${table.toolAdoption.state} in ('adopted', 'enforced')`,
-				sql`${table.toolAdoption.teamId} <> ${excludeTeamId}`
+		.where(sql`${table.toolAdoption.state} in ('adopted', 'enforced')`)
+		.groupBy(table.toolCategory.practices, table.tool.id, table.tool.name);
+}
+
+/** "4 teams use Semgrep for static analysis": tools other teams have adopted for these practices. */
+export async function toolsUsedForPractices(
+	db: Database,
+	practiceIds: readonly string[],
+	excludeTeamId: string
+) {
+	if (!practiceIds.length) return new Map<string, { name: string; teams: number }[]>();
+	// The organisation's counts are shared by every team page and computed once per data
+	// revision; the team's own tools are then taken out of them.
+	const [all, own] = await Promise.all([
+		byRevision(db, 'tools.useAcrossTeams', () => toolUseAcrossTeams(db)),
+		db
+			.select({ toolId: table.toolAdoption.toolId })
+			.from(table.toolAdoption)
+			.innerJoin(
+				table.team,
+				and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
 			)
-		)
-		.groupBy(table.toolCategory.practices, table.tool.name);
+			.where(
+				and(
+					eq(table.toolAdoption.teamId, excludeTeamId),
+					sql`${table.toolAdoption.state} in ('adopted', 'enforced')`
+				)
+			)
+	]);
+	const mine = new Set(own.map((o) => o.toolId));
+	const rows = all
+		.map((r) => ({ ...r, teams: r.teams - (mine.has(r.toolId) ? 1 : 0) }))
+		.filter((r) => r.teams > 0);
 	const result = new Map<string, { name: string; teams: number }[]>();
 	for (const p of practiceIds) {
 		const used = rows
