@@ -35,7 +35,7 @@ const MAX_AGE_MS = 60_000;
 export async function byRevision<T>(
 	db: Database,
 	name: string,
-	make: () => Promise<T>
+	make: () => PromiseLike<T>
 ): Promise<T> {
 	const revision = await dataRevision(db);
 	let values = cached.get(db);
@@ -43,7 +43,8 @@ export async function byRevision<T>(
 	const hit = values.get(name);
 	if (hit && hit.revision === revision && Date.now() - hit.at < MAX_AGE_MS)
 		return hit.value as Promise<T>;
-	const value = make();
+	// A real promise: awaiting a drizzle query builder again would run the query again.
+	const value = Promise.resolve(make());
 	const entry = { revision, at: Date.now(), value };
 	value.catch(() => {
 		if (values.get(name) === entry) values.delete(name);
