@@ -81,7 +81,7 @@ export const load: PageServerLoad = async (event) => {
 			? { ...anonymous, dropped, overdue }
 			: { ...anonymous, dropped: [], overdue: [] },
 		...heatmaps(named, seesAll, practiceIds),
-		comparison: seesAll ? derived(figures, 'comparison', () => compareUnits(figures, model)) : [],
+		comparison: seesAll ? derived(figures, 'comparison', () => unitRows(figures, model)) : [],
 		duty: dutyTeams
 			.filter((t) => duty.has(t.teamId))
 			.map((t) => ({ team: t.name, slug: t.slug, ...duty.get(t.teamId)! }))
@@ -110,4 +110,16 @@ function heatmaps(
 		),
 		unitHeatmap: []
 	};
+}
+
+const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+
+/** The side-by-side comparison with only what the page shows (it is serialised on every view). */
+function unitRows(figures: Dashboard, model: Parameters<typeof compareUnits>[1]) {
+	return compareUnits(figures, model).map((u) => ({
+		unit: u.unit,
+		department: u.department,
+		org: { now: u.org.now },
+		phases: u.phases.map(round2)
+	}));
 }
