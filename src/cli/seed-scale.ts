@@ -17,6 +17,7 @@ import { getTableName, sql, type Column } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { migrateDatabase, openDatabase, type Tx } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/db/rows';
 import type { AdoptionState, AssessmentStatus, ResponsibleParty } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
 import { hasUsers } from '$lib/server/auth/sign-in';
@@ -137,11 +138,6 @@ class Bulk {
 		);
 		this.inserted += rows.length;
 	}
-}
-
-/** Rows of a raw query on either driver (PGlite returns `{ rows }`, postgres.js an array). */
-function rowsOf<T>(result: unknown): T[] {
-	return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** Whether this session may turn off per-row triggers (foreign-key checks) while bulk loading. */

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/db/rows';
 import type { Model } from '$lib/server/model/types';
 import {
 	droppedTeams,
@@ -160,11 +161,6 @@ async function peopleFigures(db: Database, scope: Scope) {
 			}>(r)
 		);
 	return row!;
-}
-
-/** drizzle's execute returns rows directly on PostgreSQL and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-	return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** Everything the dashboard and the report show for one cycle and scope. */

@@ -1,32 +1,8 @@
 import type { Database } from '$lib/server/db';
-import { dataRevision } from '$lib/server/db/revision';
+import { cachedForRevision, dataRevision } from '$lib/server/db/revision';
 import { dashboardCycles, unitOptions } from './scope';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Lists = {
-	cycles: Awaited<ReturnType<typeof dashboardCycles>>;
-	units: Awaited<ReturnType<typeof unitOptions>>;
-};
-/** The cycle and unit lists of the latest revision seen (they change a few times a year). */
-const listsByDb = new WeakMap<Database, { revision: string; at: number; value: Promise<Lists> }>();
-const MAX_AGE_MS = 60_000;
-
-function cycleAndUnitLists(db: Database, revision: string): Promise<Lists> {
-	const lists = listsByDb.get(db);
-	if (lists && lists.revision === revision && Date.now() - lists.at < MAX_AGE_MS)
-		return lists.value;
-	const value = Promise.all([dashboardCycles(db), unitOptions(db)]).then(([cycles, units]) => ({
-		cycles,
-		units
-	}));
-	const entry = { revision, at: Date.now(), value };
-	value.catch(() => {
-		if (listsByDb.get(db) === entry) listsByDb.delete(db);
-	});
-	listsByDb.set(db, entry);
-	return value;
-}
 
 /**
  * Reads the cycle and org unit asked for in the query string, falling back to the newest cycle and
@@ -34,7 +10,10 @@ function cycleAndUnitLists(db: Database, revision: string): Promise<Lists> {
  */
 export async function selection(db: Database, params: URLSearchParams) {
 	const revision = await dataRevision(db);
-	const { cycles, units } = await cycleAndUnitLists(db, revision);
+	// The cycle and unit lists change a few times a year.
+	const [cycles, units] = await cachedForRevision(db, 'dashboard.lists', revision, () =>
+		Promise.all([dashboardCycles(db), unitOptions(db)])
+	);
 	const wanted = params.get('cycle');
 	const index = Math.max(
 		0,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { rowsOf } from './rows';
 
 /**
  * The revision of the data behind the dashboard: triggers on every table the figures read (org
@@ -15,40 +16,49 @@ export async function dataRevision(db: Database): Promise<string> {
 	const result = await db.execute(
 		sql`select last_value::text || (case when is_called then '' else '-' end) as revision from dashboard_revision`
 	);
-	// drizzle's execute returns rows directly on PostgreSQL and `{ rows }` on PGlite.
-	const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-		revision: string;
-	}[];
-	return rows[0]?.revision ?? '';
+	return rowsOf<{ revision: string }>(result)[0]?.revision ?? '';
 }
 
 type Entry = { revision: string; at: number; value: Promise<unknown> };
-/** Per database (tests open several in one process), per name. */
+/** Per database (tests open several in one process), per key. */
 const cached = new WeakMap<Database, Map<string, Entry>>();
 /** See dataRevision: bounds how long a value computed during an uncommitted write can last. */
 const MAX_AGE_MS = 60_000;
+/** Keys kept per database: at 2,000 teams a dashboard entry holds ~42,000 practice results. */
+const LIMIT = 32;
 
 /**
- * An organisation-wide value (made from the tables dataRevision watches) computed once per data
- * revision, for pages that show it on every view.
+ * A value made from the tables dataRevision watches, computed once per key and revision: a newer
+ * revision replaces it, and past LIMIT keys the oldest goes first.
  */
-export async function byRevision<T>(
+export function cachedForRevision<T>(
 	db: Database,
-	name: string,
+	key: string,
+	revision: string,
 	make: () => PromiseLike<T>
 ): Promise<T> {
-	const revision = await dataRevision(db);
 	let values = cached.get(db);
 	if (!values) cached.set(db, (values = new Map()));
-	const hit = values.get(name);
+	const hit = values.get(key);
 	if (hit && hit.revision === revision && Date.now() - hit.at < MAX_AGE_MS)
 		return hit.value as Promise<T>;
+	values.delete(key);
+	if (values.size >= LIMIT) values.delete(values.keys().next().value!);
 	// A real promise: awaiting a drizzle query builder again would run the query again.
 	const value = Promise.resolve(make());
 	const entry = { revision, at: Date.now(), value };
 	value.catch(() => {
-		if (values.get(name) === entry) values.delete(name);
+		if (values.get(key) === entry) values.delete(key);
 	});
-	values.set(name, entry);
+	values.set(key, entry);
 	return value;
+}
+
+/** An organisation-wide value for pages that show it on every view, at the current revision. */
+export async function byRevision<T>(
+	db: Database,
+	key: string,
+	make: () => PromiseLike<T>
+): Promise<T> {
+	return cachedForRevision(db, key, await dataRevision(db), make);
 }
