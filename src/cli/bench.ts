@@ -1,4 +1,4 @@
-// `npm run bench [-- --teams 500] [--out FILE] [--smoke] [--no-browser]`: measures the PRODUCTION server (`build/`)
+// `npm run bench [-- --teams 500] [--out FILE] [--smoke] [--no-browser] [--routes save,dashboard]`: measures the PRODUCTION server (`build/`)
 // on a scale database with autocannon on 127.0.0.1 at 10 connections, route by route, and samples
 // the server's memory. The database comes from `seed:scale` (created here when its directory is
 // missing, reused otherwise); DATABASE_URL benchmarks PostgreSQL instead of the embedded PGlite.
@@ -280,7 +280,9 @@ function snapshotBuild(): { entry: string; remove(): void } {
 async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Server> {
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [entry], {
+	// BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server (NODE_OPTIONS refuses --cpu-prof).
+	const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: root,
 		env: { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: origin, NODE_ENV: 'production' },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -536,10 +538,11 @@ async function main() {
 			cycles: { type: 'string' },
 			out: { type: 'string' },
 			smoke: { type: 'boolean', default: false },
-			browser: { type: 'boolean', default: true },
+			'no-browser': { type: 'boolean', default: false },
 			'data-dir': { type: 'string' },
 			duration: { type: 'string' },
-			connections: { type: 'string' }
+			connections: { type: 'string' },
+			routes: { type: 'string' }
 		}
 	});
 	const smoke = values.smoke ?? false;
@@ -616,7 +619,11 @@ async function main() {
 			plan.push(['save', saveOptions(saveBase, targets, saveStates, tally)]);
 		} else console.log('No draft assessment in the open cycle: the save route is skipped.');
 
+		const only = values.routes?.split(',').map((r) => r.trim());
+		const unknown = only?.filter((r) => !plan.some(([name]) => name === r)) ?? [];
+		if (unknown.length) throw new Error(`--routes: no route named ${unknown.join(', ')}.`);
 		for (const [name, opts] of plan) {
+			if (only && !only.includes(name)) continue;
 			// A short warm-up (JIT, caches, connections) that is not counted.
 			if (!smoke) {
 				await measure({ ...opts, duration: 1 });
@@ -633,7 +640,7 @@ async function main() {
 				`  ${name}: ${run.figures.rps} req/s, p95 ${run.figures.p95} ms (${run.statuses})`
 			);
 		}
-		if (values.browser && !smoke) {
+		if (!values['no-browser'] && !smoke) {
 			browserFigures = await measureBrowser(server.origin, cookie);
 			console.log(
 				`  browser: heatmap visible after ${browserFigures.heatmapVisibleMs} ms (median of ${browserFigures.runsMs.join(', ')}), ` +

@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { AssessmentStatus } from '$lib/server/db/schema';
-import { audit } from '$lib/server/audit/audit-log';
+import { audit, auditInsert } from '$lib/server/audit/audit-log';
 import { can } from '$lib/server/auth/policy';
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
-import { recomputeAggregates, recomputeScores } from './scores-store';
+import { writeTogether } from '$lib/server/db/one-statement';
+import { rescore, type StoredPracticeScore } from './rescore';
+import { recomputeAggregates, recomputeScores, scoreWrites } from './scores-store';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -99,6 +101,13 @@ async function lockForEdit(tx: Tx, assessmentId: string): Promise<WriteRefusal |
 		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
 		.where(eq(table.assessment.id, assessmentId))
 		.for('update', { of: table.assessment });
+	return editRefusal(row);
+}
+
+/** Why an assessment in this state cannot be changed (null: it can). */
+function editRefusal(
+	row: { status: AssessmentStatus; cycleStatus: string } | undefined
+): WriteRefusal | null {
 	if (!row) return { ok: false, kind: 'invalid', field: 'form', message: 'Unknown assessment.' };
 	if (row.cycleStatus === 'closed') {
 		return {
@@ -115,6 +124,48 @@ async function lockForEdit(tx: Tx, assessmentId: string): Promise<WriteRefusal |
 		};
 	}
 	return null;
+}
+
+interface StoredAnswer {
+	value: number | null;
+	comment: string;
+	evidence: string[];
+	version: number;
+	updatedBy: string | null;
+}
+
+/**
+ * Everything saving one answer needs, in one query: the assessment's state (its row locked),
+ * the stored answer, the practice's answers and every stored practice score.
+ */
+async function lockAnswerState(
+	tx: Tx,
+	assessmentId: string,
+	criterionId: string,
+	practiceCriteria: string[]
+) {
+	const a = table.answer;
+	const [row] = await tx
+		.select({
+			status: table.assessment.status,
+			cycleStatus: table.cycle.status,
+			existing: sql<StoredAnswer | null>`(select json_build_object('value', ${a.value}, 'comment', ${a.comment}, 'evidence', ${a.evidence}, 'version', ${a.version}, 'updatedBy', ${table.user.name})
+				from ${a} left join ${table.user} on ${table.user.id} = ${a.updatedBy}
+				where ${a.assessmentId} = ${table.assessment.id} and ${a.criterionId} = ${criterionId})`,
+			answers: sql<
+				[string, number | null][]
+			>`(select coalesce(json_agg(json_build_array(${a.criterionId}, ${a.value})), '[]'::json)
+				from ${a} where ${a.assessmentId} = ${table.assessment.id} and ${inArray(a.criterionId, practiceCriteria)})`,
+			practices: sql<
+				StoredPracticeScore[]
+			>`(select coalesce(json_agg(json_build_object('practiceId', p.practice_id, 'score', p.score, 'notApplicable', p.not_applicable)), '[]'::json)
+				from ${table.assessmentPractice} p where p.assessment_id = ${table.assessment.id})`
+		})
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(eq(table.assessment.id, assessmentId))
+		.for('update', { of: table.assessment });
+	return row;
 }
 
 export interface AnswerInput {
@@ -143,25 +194,20 @@ export async function saveAnswer(
 	if (input.value !== null && !isCoverage(input.value)) {
 		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
 	}
+	const practice = model.practiceById.get(criterion.practiceId)!;
+	const practiceCriteria = practice.levels.flatMap((l) => l.criteria.map((c) => c.id));
+	// Two round trips inside the transaction (read with the lock, then every write at once):
+	// a save is on the hot path of the assessment form.
 	return db.transaction(async (tx) => {
-		const locked = await lockForEdit(tx, input.assessmentId);
-		if (locked) return locked;
-		const [existing] = await tx
-			.select({
-				value: table.answer.value,
-				comment: table.answer.comment,
-				evidence: table.answer.evidence,
-				version: table.answer.version,
-				updatedBy: table.user.name
-			})
-			.from(table.answer)
-			.leftJoin(table.user, eq(table.user.id, table.answer.updatedBy))
-			.where(
-				and(
-					eq(table.answer.assessmentId, input.assessmentId),
-					eq(table.answer.criterionId, input.criterionId)
-				)
-			);
+		const state = await lockAnswerState(
+			tx,
+			input.assessmentId,
+			input.criterionId,
+			practiceCriteria
+		);
+		const locked = editRefusal(state);
+		if (locked || !state) return locked!;
+		const existing = state.existing;
 		const currentVersion = existing?.version ?? 0;
 		if (currentVersion !== input.baseVersion) {
 			return {
@@ -186,29 +232,34 @@ export async function saveAnswer(
 			updatedAt: new Date(),
 			updatedBy: ctx.actorId
 		};
-		await tx
-			.insert(table.answer)
-			.values({ assessmentId: input.assessmentId, criterionId: input.criterionId, ...values })
-			.onConflictDoUpdate({
-				target: [table.answer.assessmentId, table.answer.criterionId],
-				set: values
-			});
-		await recomputeScores(tx, model, input.assessmentId, [criterion.practiceId]);
-		await audit(tx, {
-			actorId: ctx.actorId,
-			action: 'assessment.answer_changed',
-			targetType: 'assessment',
-			targetId: input.assessmentId,
-			teamId: ctx.teamId,
-			detail: {
-				criterionId: input.criterionId,
-				from: existing
-					? { value: existing.value, comment: existing.comment, evidence: existing.evidence }
-					: null,
-				to: { value: input.value, comment: input.comment, evidence: input.evidence }
-			},
-			ip: ctx.ip
-		});
+		const answers = new Map(state.answers);
+		answers.set(input.criterionId, input.value);
+		const scores = rescore(model, [practice], answers, state.practices);
+		await writeTogether(tx, [
+			tx
+				.insert(table.answer)
+				.values({ assessmentId: input.assessmentId, criterionId: input.criterionId, ...values })
+				.onConflictDoUpdate({
+					target: [table.answer.assessmentId, table.answer.criterionId],
+					set: values
+				}),
+			...scoreWrites(tx, input.assessmentId, scores),
+			auditInsert(tx, {
+				actorId: ctx.actorId,
+				action: 'assessment.answer_changed',
+				targetType: 'assessment',
+				targetId: input.assessmentId,
+				teamId: ctx.teamId,
+				detail: {
+					criterionId: input.criterionId,
+					from: existing
+						? { value: existing.value, comment: existing.comment, evidence: existing.evidence }
+						: null,
+					to: { value: input.value, comment: input.comment, evidence: input.evidence }
+				},
+				ip: ctx.ip
+			})
+		]);
 		return { ok: true as const, version };
 	});
 }

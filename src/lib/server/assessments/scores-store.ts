@@ -1,8 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { writeTogether } from '$lib/server/db/one-statement';
 import type { Model } from '$lib/server/model/types';
-import { scorePhase, scorePractice, scoreTeam } from './scoring';
+import { aggregateScores, scorePractices, type PracticeScoreRow, type Rescored } from './rescore';
 
 /**
  * Recomputes and stores the scores of some practices of one assessment (all of them when
@@ -32,33 +33,8 @@ export async function recomputeScores(
 					)
 				)
 		: [];
-	const byCriterion = new Map(answers.map((a) => [a.criterionId, a.value]));
-
-	const rows = practices.map((p) => {
-		const s = scorePractice(p.levels, byCriterion);
-		return {
-			assessmentId,
-			practiceId: p.id,
-			phase: p.phase,
-			score: s.score,
-			achievedLevel: s.achievedLevel,
-			levelScores: s.levelScores
-		};
-	});
-	if (rows.length) {
-		await tx
-			.insert(table.assessmentPractice)
-			.values(rows)
-			.onConflictDoUpdate({
-				target: [table.assessmentPractice.assessmentId, table.assessmentPractice.practiceId],
-				set: {
-					score: sqlExcluded('score'),
-					achievedLevel: sqlExcluded('achieved_level'),
-					levelScores: sqlExcluded('level_scores'),
-					phase: sqlExcluded('phase')
-				}
-			});
-	}
+	const rows = scorePractices(practices, new Map(answers.map((a) => [a.criterionId, a.value])));
+	if (rows.length) await practiceScoreUpsert(tx, assessmentId, rows);
 	await recomputeAggregates(tx, model, assessmentId);
 }
 
@@ -72,25 +48,50 @@ export async function recomputeAggregates(tx: Tx, model: Model, assessmentId: st
 		})
 		.from(table.assessmentPractice)
 		.where(eq(table.assessmentPractice.assessmentId, assessmentId));
-	const byPractice = new Map(stored.map((s) => [s.practiceId, s]));
-	const phases = model.phases.map((phase) => ({
-		assessmentId,
-		phase: phase.id,
-		score: scorePhase(
-			phase.practices.map((p) => byPractice.get(p.id) ?? { score: 0, notApplicable: false })
-		)
-	}));
-	await tx
-		.insert(table.assessmentPhase)
-		.values(phases)
+	await writeTogether(tx, aggregateWrites(tx, assessmentId, aggregateScores(model, stored)));
+}
+
+/** The writes that store rescored practices, phases and the team score (for writeTogether). */
+export function scoreWrites(tx: Tx, assessmentId: string, scores: Rescored): SQLWrapper[] {
+	return [
+		...(scores.practices.length ? [practiceScoreUpsert(tx, assessmentId, scores.practices)] : []),
+		...aggregateWrites(tx, assessmentId, scores)
+	];
+}
+
+function aggregateWrites(
+	tx: Tx,
+	assessmentId: string,
+	scores: Pick<Rescored, 'phases' | 'team'>
+): SQLWrapper[] {
+	return [
+		tx
+			.insert(table.assessmentPhase)
+			.values(scores.phases.map((p) => ({ assessmentId, ...p })))
+			.onConflictDoUpdate({
+				target: [table.assessmentPhase.assessmentId, table.assessmentPhase.phase],
+				set: { score: sqlExcluded('score') }
+			}),
+		tx
+			.update(table.assessment)
+			.set({ score: scores.team, updatedAt: new Date() })
+			.where(eq(table.assessment.id, assessmentId))
+	];
+}
+
+function practiceScoreUpsert(tx: Tx, assessmentId: string, rows: PracticeScoreRow[]) {
+	return tx
+		.insert(table.assessmentPractice)
+		.values(rows.map((r) => ({ assessmentId, ...r })))
 		.onConflictDoUpdate({
-			target: [table.assessmentPhase.assessmentId, table.assessmentPhase.phase],
-			set: { score: sqlExcluded('score') }
+			target: [table.assessmentPractice.assessmentId, table.assessmentPractice.practiceId],
+			set: {
+				score: sqlExcluded('score'),
+				achievedLevel: sqlExcluded('achieved_level'),
+				levelScores: sqlExcluded('level_scores'),
+				phase: sqlExcluded('phase')
+			}
 		});
-	await tx
-		.update(table.assessment)
-		.set({ score: scoreTeam(phases.map((p) => p.score)), updatedAt: new Date() })
-		.where(eq(table.assessment.id, assessmentId));
 }
 
 /** The value a conflicting INSERT tried to write, for ON CONFLICT DO UPDATE. */

@@ -14,7 +14,12 @@ export interface AuditEntry {
 
 /** Records who did what to which record; call it inside the transaction that made the change. */
 export async function audit(db: Tx, entry: AuditEntry): Promise<void> {
-	await db.insert(table.auditLog).values({
+	await auditInsert(db, entry);
+}
+
+/** The insert `audit` runs, unrun: to write it together with the change (writeTogether). */
+export function auditInsert(db: Tx, entry: AuditEntry) {
+	return db.insert(table.auditLog).values({
 		actorId: entry.actorId,
 		action: entry.action,
 		targetType: entry.targetType,
