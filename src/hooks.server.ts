@@ -4,6 +4,7 @@ import { getDb, startDatabase, stopDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/session';
+import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
@@ -72,7 +73,13 @@ function clientAddress(event: Parameters<Handle>[0]['event']): string {
 	}
 }
 
-export const handle = sequence(handleSecurityHeaders, handleSession);
+/** Organisation-sized pages render a few at a time (see heavy-pages.ts). */
+const handleHeavyPages: Handle = ({ event, resolve }) =>
+	event.route.id && heavyRoutes.has(event.route.id)
+		? heavyPageGate.run(async () => resolve(event))
+		: resolve(event);
+
+export const handle = sequence(handleSecurityHeaders, handleSession, handleHeavyPages);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found' };

@@ -76,6 +76,8 @@ interface RouteFigures {
 	p95: number | null;
 	p99: number | null;
 	non2xx: number;
+	/** The server's peak RSS during this route (warm-up included), in MB; absent where unknown. */
+	peakRssMb?: number;
 }
 
 interface Targets {
@@ -247,6 +249,15 @@ interface Server {
 }
 
 /** Reads a `Vm…:  123 kB` line of /proc/<pid>/status, in MB (0 when unavailable). */
+/** Resets the kernel's peak RSS (VmHWM) of a process to its current RSS (Linux). */
+function resetPeakRss(pid: number): void {
+	try {
+		writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	} catch {
+		// Not Linux, or not allowed: the per-route peak is then the peak so far.
+	}
+}
+
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 	try {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -584,6 +595,8 @@ async function main() {
 	const routes: Record<string, RouteFigures> = {};
 	const statuses: Record<string, string> = {};
 	let browserFigures: BrowserFigures | null = null;
+	// VmHWM is reset before each route (per-route peaks), so the overall peak is kept here.
+	let overallPeak = 0;
 	try {
 		console.log(
 			`Server ready on ${server.origin} in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s.`
@@ -624,6 +637,10 @@ async function main() {
 		if (unknown.length) throw new Error(`--routes: no route named ${unknown.join(', ')}.`);
 		for (const [name, opts] of plan) {
 			if (only && !only.includes(name)) continue;
+			const pid = server.child.pid;
+			const peakBefore = pid ? procStatusMb(pid, 'VmHWM') : 0;
+			overallPeak = Math.max(overallPeak, peakBefore);
+			if (pid) resetPeakRss(pid);
 			// A short warm-up (JIT, caches, connections) that is not counted.
 			if (!smoke) {
 				await measure({ ...opts, duration: 1 });
@@ -632,7 +649,9 @@ async function main() {
 			if (name === 'save') await resyncSaveStates(server.origin, saveHeaders, targets, saveStates);
 			tally.failures = 0;
 			const run = await measure(opts, () => (name === 'save' ? tally.failures : 0));
-			routes[name] = run.figures;
+			const peak = pid ? procStatusMb(pid, 'VmHWM') : 0;
+			overallPeak = Math.max(overallPeak, peak);
+			routes[name] = { ...run.figures, ...(peak ? { peakRssMb: Math.round(peak) } : {}) };
 			statuses[name] = run.statuses;
 			const waited = await settle(server.origin);
 			if (waited > 1) console.log(`  (waited ${waited.toFixed(1)} s for requests left in flight)`);
@@ -649,16 +668,19 @@ async function main() {
 		}
 	} finally {
 		// VmHWM is the kernel's own peak; the 200 ms samples can miss a short spike.
-		const hwm = server.child.pid ? procStatusMb(server.child.pid, 'VmHWM') : 0;
+		const hwm = Math.max(
+			overallPeak,
+			server.child.pid ? procStatusMb(server.child.pid, 'VmHWM') : 0
+		);
 		await server.stop();
 		build.remove();
 		if (hwm) console.log(`Server peak RSS by the kernel (VmHWM): ${Math.round(hwm)} MB.`);
 	}
 
-	const peakRssMb = Math.round(server.peakRssMb());
+	const peakRssMb = Math.round(Math.max(server.peakRssMb(), overallPeak));
 	const serverLog = server.log.slice(-20);
 	const ms = (x: number | null) => (x === null ? '—' : x.toFixed(1));
-	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'non-2xx', 'statuses'];
+	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'non-2xx', 'peak MB', 'statuses'];
 	const rows = Object.entries(routes).map(([name, r]) => [
 		name,
 		r.rps.toFixed(1),
@@ -666,12 +688,13 @@ async function main() {
 		ms(r.p95),
 		ms(r.p99),
 		String(r.non2xx),
+		r.peakRssMb ? String(r.peakRssMb) : '—',
 		statuses[name] ?? ''
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 	const line = (cells: string[]) =>
 		cells
-			.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+			.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
 			.join('  ')
 			.trimEnd();
 	console.log(
@@ -679,7 +702,9 @@ async function main() {
 	);
 	console.log(line(header));
 	for (const r of rows) console.log(line(r));
-	console.log(`peak server RSS (sampled every 200 ms): ${peakRssMb} MB`);
+	console.log(
+		`peak server RSS (kernel VmHWM per route, and sampled every 200 ms): ${peakRssMb} MB`
+	);
 	if (Object.values(statuses).some((s) => /\b5\d\d×/.test(s))) {
 		console.log(`Some routes failed with 5xx; the server's last lines:\n${serverLog.join('\n')}`);
 	}

@@ -28,6 +28,14 @@ test('leadership filters the dashboard, opens the report, downloads the CSV; the
 		'Payments API'
 	]);
 
+	// The full heatmap is plain HTML: links and a GET form, no JavaScript sent.
+	await page.goto(`${demo.url}/dashboard/heatmap?cycle=2026-Q3&sort=score`);
+	const everyTeam = page.getByRole('table', { name: /Achieved level/ }).getByRole('rowheader');
+	await expect(everyTeam.filter({ hasText: 'Cloud Platform' })).toBeVisible();
+	expect(await everyTeam.count()).toBeGreaterThan(3);
+	expect(await page.locator('script, link[rel="modulepreload"]').count()).toBe(0);
+	await page.goBack();
+
 	await page.getByRole('link', { name: 'Printable report' }).click();
 	await expect(
 		page.getByRole('heading', { name: 'DevSecOps maturity report, 2026-Q3' })

@@ -39,3 +39,7 @@ export const load: PageServerLoad = async (event) => {
 		practices
 	};
 };
+
+// Links and a GET form only: the page needs no JavaScript, so none is sent and the
+// organisation's rows are not serialised a second time for hydration.
+export const csr = false;
