@@ -33,6 +33,7 @@ import * as table from '$lib/server/db/schema';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { loadModel } from '$lib/server/model/load-model';
 import { measureBrowser, type BrowserFigures } from './bench-browser';
+import { startNodeFlags } from './server-flags';
 import { defaultScaleDir, SCALE_ADMIN_EMAIL, SCALE_PASSWORD_FILE, seedScale } from './seed-scale';
 
 // autocannon ships no types: the little of its API used here.
@@ -291,8 +292,12 @@ function snapshotBuild(): { entry: string; remove(): void } {
 async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Server> {
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
-	// BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server (NODE_OPTIONS refuses --cpu-prof).
-	const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+	// Started as `npm start` starts it (its Node flags); BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
+	// profiles it (NODE_OPTIONS refuses --cpu-prof).
+	const nodeArgs = [
+		...startNodeFlags(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts),
+		...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])
+	];
 	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: root,
 		env: { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: origin, NODE_ENV: 'production' },
