@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import YAML from 'yaml';
-import { demo, signIn, signOut } from './fixtures';
+import { demo, paintedCanvases, signIn, signOut } from './fixtures';
 
 type PracticeFile = {
 	id: string;
@@ -117,6 +117,7 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	await expect(table.getByRole('row', { name: /^Plan/ })).toContainText(plan.toFixed(2));
 	await expect(table.getByRole('row', { name: /^Develop/ })).toContainText(develop.toFixed(2));
 	await expect(security.locator('canvas')).toBeVisible();
+	await expect.poll(() => paintedCanvases(security)).toEqual({ drawn: 1, total: 1 });
 	const practicesTable = security.getByRole('table', { name: 'Practices' });
 	await expect(practicesTable.getByRole('row', { name: /Threat modeling/ })).toContainText('1.00');
 });

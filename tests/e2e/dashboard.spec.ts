@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demo, signIn } from './fixtures';
+import { demo, paintedCanvases, signIn } from './fixtures';
 
 const otherTeams = [
 	'Checkout Web',
@@ -17,6 +17,13 @@ test('leadership filters the dashboard, opens the report, downloads the CSV; the
 	await expect(page).toHaveURL(/\/dashboard$/);
 	await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 	await expect(page.getByRole('table', { name: /Achieved level/ })).toBeVisible();
+	// Served without SvelteKit's client: the standalone chart script draws every chart, and it
+	// is the only JavaScript the page loads besides Chart.js.
+	await expect.poll(() => paintedCanvases(page)).toEqual({ drawn: 4, total: 4 });
+	const scripts = await page
+		.locator('script[src]')
+		.evaluateAll((s) => s.map((e) => new URL((e as HTMLScriptElement).src).pathname));
+	expect(scripts).toEqual(['/_app/charts.js']);
 
 	await page.getByLabel('Cycle', { exact: true }).selectOption('2026-Q3');
 	await page.getByLabel('Org unit', { exact: true }).selectOption({ label: '— Payments' });

@@ -26,3 +26,16 @@ export async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
+
+/** How many canvases on the page have been drawn on (any pixel not transparent). */
+export async function paintedCanvases(page: Page): Promise<{ drawn: number; total: number }> {
+	return page.evaluate(() => {
+		const canvases = [...document.querySelectorAll('canvas')];
+		const drawn = canvases.filter((c) => {
+			const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+			for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) return true;
+			return false;
+		}).length;
+		return { drawn, total: canvases.length };
+	});
+}

@@ -123,3 +123,8 @@ function unitRows(figures: Dashboard, model: Parameters<typeof compareUnits>[1])
 		phases: u.phases.map(round2)
 	}));
 }
+
+// Everything on the dashboard works without SvelteKit's client (links, a GET form); its charts
+// are drawn by the small standalone chart script the page links. Not hydrating spares the page
+// the serialised copy of its data and the browser ~33 KB of gzipped framework code.
+export const csr = false;
