@@ -27,10 +27,14 @@ export interface DrawnChart {
 	destroy(): void;
 }
 
-/** Draws the chart described by the canvas's `data-chart` attribute. */
+/**
+ * Draws the chart described by the canvas's `data-chart` attribute, once: the first caller
+ * (the component on mount, or the standalone script) claims the canvas.
+ */
 export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart | undefined> {
 	const json = canvas.dataset.chart;
-	if (!json) return undefined;
+	if (!json || canvas.dataset.chartDrawn) return undefined;
+	canvas.dataset.chartDrawn = 'true';
 	const spec = JSON.parse(json) as ChartSpec;
 	// Loaded only when a chart is drawn: pages without charts never fetch Chart.js.
 	const c = await import('chart.js');
@@ -123,6 +127,14 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 				}
 			});
 	}
+}
+
+/** Frees the chart drawn on a canvas, whoever drew it (a component being unmounted). */
+export async function eraseChart(canvas: HTMLCanvasElement): Promise<void> {
+	if (!canvas.dataset.chartDrawn) return;
+	const { Chart } = await import('chart.js');
+	Chart.getChart(canvas)?.destroy();
+	delete canvas.dataset.chartDrawn;
 }
 
 /** Draws every chart below `root` (the standalone script's whole job). */
