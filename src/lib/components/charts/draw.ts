@@ -55,6 +55,14 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 	const legend = { legend: { position: 'bottom' as const } };
 	const colour = (i: number) => palette[i % palette.length]!;
 	const dash = (i: number) => dashes[i % dashes.length]!;
+	// Line and radar series: colour and dash pattern both tell them apart.
+	const outline = (s: ChartSeries, i: number) => ({
+		label: s.label,
+		data: s.values,
+		borderColor: colour(i),
+		borderDash: dash(i),
+		spanGaps: true
+	});
 	switch (spec.kind) {
 		case 'bar': {
 			const value = {
@@ -89,13 +97,9 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 				data: {
 					labels: spec.labels,
 					datasets: spec.series.map((s, i) => ({
-						label: s.label,
-						data: s.values,
-						borderColor: colour(i),
+						...outline(s, i),
 						backgroundColor: colour(i),
-						borderDash: dash(i),
-						borderWidth: i === 0 ? 3 : 2,
-						spanGaps: true
+						borderWidth: i === 0 ? 3 : 2
 					}))
 				},
 				options: {
@@ -111,13 +115,9 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 				data: {
 					labels: spec.labels,
 					datasets: spec.series.map((s, i) => ({
-						label: s.label,
-						data: s.values,
-						borderColor: colour(i),
+						...outline(s, i),
 						backgroundColor: i === 0 ? 'rgba(0, 114, 178, 0.15)' : 'transparent',
-						borderDash: dash(i),
-						fill: i === 0,
-						spanGaps: true
+						fill: i === 0
 					}))
 				},
 				options: {
