@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { followRevision } from './revision';
 
 /** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -66,8 +67,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`
 			]
 		});
+		const db = drizzlePglite({ client, schema }) as unknown as Database;
+		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		return {
-			db: drizzlePglite({ client, schema }) as unknown as Database,
+			db,
 			kind: 'pglite',
 			close: async () => {
 				await client.close();

@@ -29,4 +29,44 @@ describe('values cached per data revision', () => {
 		expect(await byRevision(handle.db, 'test.count', query)).toBe(2);
 		expect(runs).toBe(2);
 	});
+
+	it.skipIf(!!process.env.DATABASE_URL)(
+		'is pushed to the embedded database: a committed write moves it, a rolled-back one does not, reading it runs no query',
+		async () => {
+			const db = handle.db;
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite behind drizzle
+			const client = (db as any).$client as { query: (...a: unknown[]) => unknown };
+			const query = client.query;
+			let queries = 0;
+			client.query = (...a: unknown[]) => {
+				queries++;
+				return query.apply(client, a);
+			};
+			try {
+				const before = await dataRevision(db);
+				expect(await dataRevision(db)).toBe(before);
+				expect(queries).toBe(0);
+				await db
+					.transaction(async (tx) => {
+						await tx.insert(table.orgUnit).values({ name: 'Gone', kind: 'department' });
+						tx.rollback();
+					})
+					.catch(() => {});
+				expect(await dataRevision(db)).toBe(before);
+				await db.transaction(async (tx) => {
+					await tx.insert(table.orgUnit).values({ name: 'Kept', kind: 'department' });
+					await tx.insert(table.orgUnit).values({ name: 'Kept too', kind: 'department' });
+				});
+				const after = await dataRevision(db);
+				expect(after).not.toBe(before);
+				// A table the dashboard does not read leaves it alone.
+				await db
+					.insert(table.auditLog)
+					.values({ actorId: null, action: 'test', targetType: 'test' });
+				expect(await dataRevision(db)).toBe(after);
+			} finally {
+				client.query = query;
+			}
+		}
+	);
 });

@@ -10,13 +10,38 @@ import { rowsOf } from './rows';
  *
  * On PostgreSQL a reader can see a number taken by a transaction that has not committed yet and
  * cache figures without its change; the cache's maximum age bounds how long that can last. On the
- * embedded database transactions run one at a time, so it cannot happen there.
+ * embedded database transactions run one at a time, so it cannot happen there; and there the
+ * revision is pushed to the process instead of read (followRevision).
  */
 export async function dataRevision(db: Database): Promise<string> {
+	const followed = pushed.get(db);
+	if (followed) return followed.revision;
 	const result = await db.execute(
 		sql`select last_value::text || (case when is_called then '' else '-' end) as revision from dashboard_revision`
 	);
 	return rowsOf<{ revision: string }>(result)[0]?.revision ?? '';
+}
+
+/** Databases whose changes are pushed to this process (see followRevision). */
+const pushed = new WeakMap<Database, { revision: string }>();
+
+/**
+ * Keeps the revision in memory from the `dashboard_revision` notifications the same triggers
+ * send (migration 0004), so dataRevision costs no query. Only for the embedded database: it is
+ * this process's alone (the data directory is locked) and delivers a notification as the
+ * statement or transaction that caused it commits, before the writer's own code goes on. On
+ * PostgreSQL other servers write too and a notification can come late, so it reads the sequence.
+ */
+export async function followRevision(
+	db: Database,
+	listen: (channel: string, onNotify: () => void) => Promise<unknown>
+): Promise<void> {
+	const state = { revision: 'pushed:0' };
+	let changes = 0;
+	await listen('dashboard_revision', () => {
+		state.revision = `pushed:${++changes}`;
+	});
+	pushed.set(db, state);
 }
 
 type Entry = { revision: string; at: number; value: Promise<unknown> };
