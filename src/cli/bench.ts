@@ -249,7 +249,6 @@ interface Server {
 	stop(): Promise<void>;
 }
 
-/** Reads a `Vm…:  123 kB` line of /proc/<pid>/status, in MB (0 when unavailable). */
 /** Resets the kernel's peak RSS (VmHWM) of a process to its current RSS (Linux). */
 function resetPeakRss(pid: number): void {
 	try {
@@ -259,6 +258,7 @@ function resetPeakRss(pid: number): void {
 	}
 }
 
+/** Reads a `Vm…:  123 kB` line of /proc/<pid>/status, in MB (0 when unavailable). */
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 	try {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');

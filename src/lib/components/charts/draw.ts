@@ -23,17 +23,13 @@ export type ChartSpec =
 	  }
 	| { kind: 'line' | 'radar'; labels: string[]; series: ChartSeries[]; max: number };
 
-export interface DrawnChart {
-	destroy(): void;
-}
-
 /**
  * Draws the chart described by the canvas's `data-chart` attribute, once: the first caller
  * (the component on mount, or the standalone script) claims the canvas.
  */
-export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart | undefined> {
+export async function drawChart(canvas: HTMLCanvasElement): Promise<void> {
 	const json = canvas.dataset.chart;
-	if (!json || canvas.dataset.chartDrawn) return undefined;
+	if (!json || canvas.dataset.chartDrawn) return;
 	canvas.dataset.chartDrawn = 'true';
 	const spec = JSON.parse(json) as ChartSpec;
 	// Loaded only when a chart is drawn: pages without charts never fetch Chart.js.
@@ -70,7 +66,7 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 				beginAtZero: true,
 				...(spec.max !== undefined ? { max: spec.max } : {})
 			};
-			return new c.Chart(canvas, {
+			new c.Chart(canvas, {
 				type: 'bar',
 				data: {
 					labels: spec.labels,
@@ -90,9 +86,10 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 					plugins: legend
 				}
 			});
+			return;
 		}
 		case 'line':
-			return new c.Chart(canvas, {
+			new c.Chart(canvas, {
 				type: 'line',
 				data: {
 					labels: spec.labels,
@@ -109,8 +106,9 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 					plugins: legend
 				}
 			});
+			return;
 		case 'radar':
-			return new c.Chart(canvas, {
+			new c.Chart(canvas, {
 				type: 'radar',
 				data: {
 					labels: spec.labels,
@@ -126,6 +124,7 @@ export async function drawChart(canvas: HTMLCanvasElement): Promise<DrawnChart |
 					plugins: legend
 				}
 			});
+			return;
 	}
 }
 

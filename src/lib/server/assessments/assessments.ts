@@ -145,6 +145,7 @@ async function lockAnswerState(
 	practiceCriteria: string[]
 ) {
 	const a = table.answer;
+	const p = table.assessmentPractice;
 	const [row] = await tx
 		.select({
 			status: table.assessment.status,
@@ -158,8 +159,8 @@ async function lockAnswerState(
 				from ${a} where ${a.assessmentId} = ${table.assessment.id} and ${inArray(a.criterionId, practiceCriteria)})`,
 			practices: sql<
 				StoredPracticeScore[]
-			>`(select coalesce(json_agg(json_build_object('practiceId', p.practice_id, 'score', p.score, 'notApplicable', p.not_applicable)), '[]'::json)
-				from ${table.assessmentPractice} p where p.assessment_id = ${table.assessment.id})`
+			>`(select coalesce(json_agg(json_build_object('practiceId', ${p.practiceId}, 'score', ${p.score}, 'notApplicable', ${p.notApplicable})), '[]'::json)
+				from ${p} where ${p.assessmentId} = ${table.assessment.id})`
 		})
 		.from(table.assessment)
 		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))

@@ -1,6 +1,7 @@
 import type { Database } from '$lib/server/db';
 import { cachedForRevision } from '$lib/server/db/revision';
 import type { Model } from '$lib/server/model/types';
+import { encodeHeatmap, unitHeatmap } from './heatmap';
 import { loadDashboard, type Dashboard } from './load';
 import type { Scope } from './scope';
 
@@ -34,4 +35,20 @@ export function derived<T>(figures: Dashboard, name: string, make: () => T): T {
 	if (!values) derivedValues.set(figures, (values = new Map()));
 	if (!values.has(name)) values.set(name, make());
 	return values.get(name) as T;
+}
+
+const practiceIds = (model: Model) => model.practices.map((p) => p.id);
+
+/** The heatmap of cached figures, a row per team: encoded once per cache entry, for every page. */
+export function teamHeatmap(figures: Dashboard, model: Model) {
+	return derived(figures, 'heatmap', () =>
+		encodeHeatmap(figures.teams, figures.practices, practiceIds(model))
+	);
+}
+
+/** The heatmap of cached figures, a row per org unit: made once per cache entry. */
+export function orgUnitHeatmap(figures: Dashboard, model: Model) {
+	return derived(figures, 'unitHeatmap', () =>
+		unitHeatmap(figures.teams, figures.practices, practiceIds(model))
+	);
 }

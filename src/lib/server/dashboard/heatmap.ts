@@ -11,23 +11,23 @@ export interface HeatmapRow {
 	levels: string;
 }
 
+/** One team's stored result for one practice: what a heatmap cell is made of. */
+export interface PracticeCell {
+	teamId: string;
+	practiceId: string;
+	achievedLevel: number;
+	notApplicable: boolean;
+}
+
+/** Column index per practice id. */
+const columns = (practiceIds: readonly string[]) => new Map(practiceIds.map((id, i) => [id, i]));
+
 export function encodeHeatmap(
-	teams: readonly {
-		teamId: string;
-		name: string;
-		slug: string;
-		unit: string | null;
-		score: number | null;
-	}[],
-	cells: readonly {
-		teamId: string;
-		practiceId: string;
-		achievedLevel: number;
-		notApplicable: boolean;
-	}[],
+	teams: readonly Omit<HeatmapRow, 'levels'>[],
+	cells: readonly PracticeCell[],
 	practiceIds: readonly string[]
 ): HeatmapRow[] {
-	const column = new Map(practiceIds.map((id, i) => [id, i]));
+	const column = columns(practiceIds);
 	const levels = new Map<string, string[]>();
 	for (const c of cells) {
 		const i = column.get(c.practiceId);
@@ -70,15 +70,10 @@ export function unitHeatmap(
 		unit: string | null;
 		score: number | null;
 	}[],
-	cells: readonly {
-		teamId: string;
-		practiceId: string;
-		achievedLevel: number;
-		notApplicable: boolean;
-	}[],
+	cells: readonly PracticeCell[],
 	practiceIds: readonly string[]
 ): UnitHeatmapRow[] {
-	const column = new Map(practiceIds.map((id, i) => [id, i]));
+	const column = columns(practiceIds);
 	const unitOf = new Map(teams.map((t) => [t.teamId, t.unitId ?? '']));
 	const units = new Map<string, { row: UnitHeatmapRow; scores: number[]; sums: number[][] }>();
 	for (const t of teams) {

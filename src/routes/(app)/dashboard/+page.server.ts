@@ -1,15 +1,19 @@
 import { requireUser } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth/policy';
-import { dashboardFigures, derived } from '$lib/server/dashboard/cache';
+import {
+	dashboardFigures,
+	derived,
+	orgUnitHeatmap,
+	teamHeatmap
+} from '$lib/server/dashboard/cache';
 import { compareUnits, type Dashboard } from '$lib/server/dashboard/load';
 import { selection } from '$lib/server/dashboard/select';
 import {
-	encodeHeatmap,
 	TEAM_ROWS_LIMIT,
-	unitHeatmap,
 	type HeatmapRow,
 	type UnitHeatmapRow
 } from '$lib/server/dashboard/heatmap';
+import type { Model } from '$lib/server/model/types';
 import { getModel } from '$lib/server/model/load-model';
 import { onDutyNames } from '$lib/server/responsibility/report';
 import type { PageServerLoad } from './$types';
@@ -22,7 +26,6 @@ export const load: PageServerLoad = async (event) => {
 		event.url.searchParams
 	);
 	const seesAll = can(user, 'dashboard.org');
-	const practiceIds = model.practices.map((p) => p.id);
 	const base = {
 		cycles: cycles.map((c) => c.name),
 		units,
@@ -80,7 +83,7 @@ export const load: PageServerLoad = async (event) => {
 		figures: seesAll
 			? { ...anonymous, dropped, overdue }
 			: { ...anonymous, dropped: [], overdue: [] },
-		...heatmaps(named, seesAll, practiceIds),
+		...heatmaps(named, seesAll, model),
 		comparison: seesAll ? derived(figures, 'comparison', () => unitRows(figures, model)) : [],
 		duty: dutyTeams
 			.filter((t) => duty.has(t.teamId))
@@ -95,27 +98,17 @@ export const load: PageServerLoad = async (event) => {
 function heatmaps(
 	figures: Dashboard,
 	seesAll: boolean,
-	practiceIds: string[]
+	model: Model
 ): { heatmap: HeatmapRow[]; unitHeatmap: UnitHeatmapRow[] } {
-	if (seesAll && figures.teams.length > TEAM_ROWS_LIMIT)
-		return {
-			heatmap: [],
-			unitHeatmap: derived(figures, 'unitHeatmap', () =>
-				unitHeatmap(figures.teams, figures.practices, practiceIds)
-			)
-		};
-	return {
-		heatmap: derived(figures, 'heatmap', () =>
-			encodeHeatmap(figures.teams, figures.practices, practiceIds)
-		),
-		unitHeatmap: []
-	};
+	return seesAll && figures.teams.length > TEAM_ROWS_LIMIT
+		? { heatmap: [], unitHeatmap: orgUnitHeatmap(figures, model) }
+		: { heatmap: teamHeatmap(figures, model), unitHeatmap: [] };
 }
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
-/** The side-by-side comparison with only what the page shows (it is serialised on every view). */
-function unitRows(figures: Dashboard, model: Parameters<typeof compareUnits>[1]) {
+/** The side-by-side comparison with only what the page shows (SvelteKit serialises load data on every view). */
+function unitRows(figures: Dashboard, model: Model) {
 	return compareUnits(figures, model).map((u) => ({
 		unit: u.unit,
 		department: u.department,
@@ -125,6 +118,6 @@ function unitRows(figures: Dashboard, model: Parameters<typeof compareUnits>[1])
 }
 
 // Everything on the dashboard works without SvelteKit's client (links, a GET form); its charts
-// are drawn by the small standalone chart script the page links. Not hydrating spares the page
-// the serialised copy of its data and the browser ~33 KB of gzipped framework code.
+// are drawn by the small standalone chart script the page links. Not hydrating keeps the copy
+// of its data out of the page and spares the browser ~33 KB of gzipped framework code.
 export const csr = false;

@@ -1,7 +1,6 @@
 import { requirePermission } from '$lib/server/auth/guard';
-import { dashboardFigures, derived } from '$lib/server/dashboard/cache';
+import { dashboardFigures, teamHeatmap } from '$lib/server/dashboard/cache';
 import { selection } from '$lib/server/dashboard/select';
-import { encodeHeatmap } from '$lib/server/dashboard/heatmap';
 import { getModel } from '$lib/server/model/load-model';
 import type { PageServerLoad } from './$types';
 
@@ -29,17 +28,11 @@ export const load: PageServerLoad = async (event) => {
 		cycles: cycles.map((c) => c.name),
 		units,
 		unitId: unit?.id ?? '',
-		rows: derived(figures, 'heatmap', () =>
-			encodeHeatmap(
-				figures.teams,
-				figures.practices,
-				practices.map((p) => p.id)
-			)
-		),
+		rows: teamHeatmap(figures, model),
 		practices
 	};
 };
 
-// Links and a GET form only: the page needs no JavaScript, so none is sent and the
-// organisation's rows are not serialised a second time for hydration.
+// Links and a GET form only: the page needs no JavaScript, so none is sent, nor a second copy
+// of the organisation's rows for hydration.
 export const csr = false;
