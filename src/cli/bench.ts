@@ -79,6 +79,11 @@ interface RouteFigures {
 	non2xx: number;
 	/** The server's peak RSS during this route (warm-up included), in MB; absent where unknown. */
 	peakRssMb?: number;
+	/**
+	 * CPU the server process spent per response during the measured run, in ms (user + system;
+	 * on PostgreSQL the database's own processes are not in it); absent where unknown.
+	 */
+	cpuMsPerRequest?: number;
 }
 
 interface Targets {
@@ -258,6 +263,19 @@ function resetPeakRss(pid: number): void {
 	}
 }
 
+/** CPU time a process has used so far (user + system), in ms; 0 when unavailable (not Linux). */
+function procCpuMs(pid: number): number {
+	try {
+		// Fields after the command name, which sits in parentheses and may contain anything.
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// utime and stime (fields 14 and 15 of proc(5)) in clock ticks, 100 per second on Linux.
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return 0;
+	}
+}
+
 /** Reads a `Vm…:  123 kB` line of /proc/<pid>/status, in MB (0 when unavailable). */
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 	try {
@@ -404,6 +422,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 interface Run {
 	figures: RouteFigures;
 	statuses: string;
+	/** Responses completed within the run. */
+	responses: number;
 }
 
 /** One autocannon run; latencies are kept per response so p95 is exact (autocannon reports p97.5). */
@@ -425,6 +445,7 @@ function measure(opts: AutocannonOptions, extraFailures: () => number = () => 0)
 					p99: percentile(latencies, 0.99),
 					non2xx: result.non2xx + extraFailures()
 				},
+				responses: latencies.length,
 				statuses:
 					(statuses || `no response within ${opts.duration} s`) +
 					(errors ? ` errors×${errors}` : '')
@@ -653,10 +674,18 @@ async function main() {
 			}
 			if (name === 'save') await resyncSaveStates(server.origin, saveHeaders, targets, saveStates);
 			tally.failures = 0;
+			const cpuBefore = pid ? procCpuMs(pid) : 0;
 			const run = await measure(opts, () => (name === 'save' ? tally.failures : 0));
+			const cpu = pid ? procCpuMs(pid) - cpuBefore : 0;
 			const peak = pid ? procStatusMb(pid, 'VmHWM') : 0;
 			overallPeak = Math.max(overallPeak, peak);
-			routes[name] = { ...run.figures, ...(peak ? { peakRssMb: Math.round(peak) } : {}) };
+			routes[name] = {
+				...run.figures,
+				...(peak ? { peakRssMb: Math.round(peak) } : {}),
+				...(cpu && run.responses
+					? { cpuMsPerRequest: Math.round((100 * cpu) / run.responses) / 100 }
+					: {})
+			};
 			statuses[name] = run.statuses;
 			const waited = await settle(server.origin);
 			if (waited > 1) console.log(`  (waited ${waited.toFixed(1)} s for requests left in flight)`);
@@ -685,13 +714,14 @@ async function main() {
 	const peakRssMb = Math.round(Math.max(server.peakRssMb(), overallPeak));
 	const serverLog = server.log.slice(-20);
 	const ms = (x: number | null) => (x === null ? '—' : x.toFixed(1));
-	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'non-2xx', 'peak MB', 'statuses'];
+	const header = ['route', 'rps', 'p50', 'p95', 'p99', 'cpu/req', 'non-2xx', 'peak MB', 'statuses'];
 	const rows = Object.entries(routes).map(([name, r]) => [
 		name,
 		r.rps.toFixed(1),
 		ms(r.p50),
 		ms(r.p95),
 		ms(r.p99),
+		r.cpuMsPerRequest?.toFixed(2) ?? '—',
 		String(r.non2xx),
 		r.peakRssMb ? String(r.peakRssMb) : '—',
 		statuses[name] ?? ''
@@ -699,7 +729,9 @@ async function main() {
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 	const line = (cells: string[]) =>
 		cells
-			.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+			.map((c, i) =>
+				i === 0 || i === header.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)
+			)
 			.join('  ')
 			.trimEnd();
 	console.log(
@@ -708,7 +740,7 @@ async function main() {
 	console.log(line(header));
 	for (const r of rows) console.log(line(r));
 	console.log(
-		`peak server RSS (kernel VmHWM per route, and sampled every 200 ms): ${peakRssMb} MB`
+		`cpu/req: the server process's CPU per response (ms); peak server RSS (kernel VmHWM per route, and sampled every 200 ms): ${peakRssMb} MB`
 	);
 	if (Object.values(statuses).some((s) => /\b5\d\d×/.test(s))) {
 		console.log(`Some routes failed with 5xx; the server's last lines:\n${serverLog.join('\n')}`);
