@@ -44,8 +44,15 @@ export function listTeamAssessments(db: Database, teamId: string) {
 		.orderBy(desc(table.cycle.startsOn));
 }
 
-/** Every answer of an assessment, keyed by criterion id, with who last changed it. */
-export async function loadAnswers(db: Database, assessmentId: string) {
+/**
+ * An assessment's answers keyed by criterion id, with who last changed each: every answer, or
+ * only those of `criterionIds` (a page showing one phase need not read the other five).
+ */
+export async function loadAnswers(
+	db: Database,
+	assessmentId: string,
+	criterionIds?: readonly string[]
+) {
 	const rows = await db
 		.select({
 			criterionId: table.answer.criterionId,
@@ -58,7 +65,12 @@ export async function loadAnswers(db: Database, assessmentId: string) {
 		})
 		.from(table.answer)
 		.leftJoin(table.user, eq(table.user.id, table.answer.updatedBy))
-		.where(eq(table.answer.assessmentId, assessmentId));
+		.where(
+			and(
+				eq(table.answer.assessmentId, assessmentId),
+				criterionIds ? inArray(table.answer.criterionId, [...criterionIds]) : undefined
+			)
+		);
 	return new Map(rows.map((r) => [r.criterionId, r]));
 }
 

@@ -37,10 +37,13 @@ export async function phaseForm(
 		access.cycle.startsOn,
 		access.cycle.id
 	);
+	const shown = phase.practices.flatMap((p) =>
+		p.levels.flatMap((l) => l.criteria.map((c) => c.id))
+	);
 	const [answers, practices, previous] = await Promise.all([
-		loadAnswers(db, access.assessment.id),
+		loadAnswers(db, access.assessment.id, shown),
 		loadPractices(db, access.assessment.id),
-		prevId ? loadAnswers(db, prevId) : Promise.resolve(new Map())
+		prevId ? loadAnswers(db, prevId, shown) : Promise.resolve(new Map())
 	]);
 	return phase.practices.map((p) => {
 		const stored = practices.get(p.id);

@@ -23,13 +23,12 @@ export async function teamPicture(db: Database, model: Model, teamId: string) {
 	const [current, previous] = recent;
 	if (!current) return null;
 	const ids = recent.map((r) => r.id);
-	const [practiceRows, phaseRows, answers] = await Promise.all([
+	const [practiceRows, phaseRows] = await Promise.all([
 		db
 			.select()
 			.from(table.assessmentPractice)
 			.where(inArray(table.assessmentPractice.assessmentId, ids)),
-		db.select().from(table.assessmentPhase).where(inArray(table.assessmentPhase.assessmentId, ids)),
-		loadAnswers(db, current.id)
+		db.select().from(table.assessmentPhase).where(inArray(table.assessmentPhase.assessmentId, ids))
 	]);
 	const practiceOf = (assessmentId: string, practiceId: string) =>
 		practiceRows.find((r) => r.assessmentId === assessmentId && r.practiceId === practiceId);
@@ -76,22 +75,26 @@ export async function teamPicture(db: Database, model: Model, teamId: string) {
 		};
 	});
 
-	// Next steps: the weakest applicable practices and the criteria that would lift each one level.
-	const nextSteps = practices
+	// Next steps: the weakest applicable practices and the criteria that would lift each one level
+	// (only those criteria's answers are read).
+	const weakest = practices
 		.filter((p) => !p.notApplicable && p.achievedLevel < 4)
 		.sort((a, b) => a.score - b.score || a.achievedLevel - b.achievedLevel)
 		.slice(0, 3)
-		.map((p) => {
-			const level = model.practiceById.get(p.id)!.levels[p.achievedLevel]!;
-			return {
-				...p,
-				nextLevel: level.level,
-				nextLevelTitle: level.title,
-				criteria: level.criteria
-					.map((c) => ({ id: c.id, text: c.text, value: answers.get(c.id)?.value ?? null }))
-					.filter((c) => c.value !== 1)
-			};
-		});
+		.map((p) => ({ practice: p, level: model.practiceById.get(p.id)!.levels[p.achievedLevel]! }));
+	const answers = await loadAnswers(
+		db,
+		current.id,
+		weakest.flatMap(({ level }) => level.criteria.map((c) => c.id))
+	);
+	const nextSteps = weakest.map(({ practice: p, level }) => ({
+		...p,
+		nextLevel: level.level,
+		nextLevelTitle: level.title,
+		criteria: level.criteria
+			.map((c) => ({ id: c.id, text: c.text, value: answers.get(c.id)?.value ?? null }))
+			.filter((c) => c.value !== 1)
+	}));
 
 	return {
 		current: { cycle: current.cycle, status: current.status, score: current.score },
