@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
+import { withDrizzleParsers } from './pglite-parsers';
 
 /** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -67,7 +68,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`
 			]
 		});
-		const db = drizzlePglite({ client, schema }) as unknown as Database;
+		const db = drizzlePglite({ client: withDrizzleParsers(client), schema }) as unknown as Database;
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		return {
 			db,
