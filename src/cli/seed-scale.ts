@@ -24,6 +24,7 @@ import { hasUsers } from '$lib/server/auth/sign-in';
 import { audit } from '$lib/server/audit/audit-log';
 import { scorePhase, scorePractice, scoreTeam } from '$lib/server/assessments/scoring';
 import { loadModel } from '$lib/server/model/load-model';
+import { criterionIdsOf } from '$lib/server/model/criteria';
 import type { Model } from '$lib/server/model/types';
 import { loadCatalogue, type Catalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
@@ -821,9 +822,7 @@ export async function seedScale(options: ScaleOptions): Promise<ScaleResult | nu
 	const practiceIds = new Set(model.practiceById.keys());
 	const catalogue = loadCatalogue(practiceIds);
 	const training = loadTraining(practiceIds);
-	const criterionIds = model.practices
-		.flatMap((p) => p.levels.flatMap((l) => l.criteria.map((c) => c.id)))
-		.sort();
+	const criterionIds = criterionIdsOf(model.practices).sort();
 
 	const handle = await openDatabase({ url: options.url, dataDir: options.dataDir });
 	try {

@@ -5,6 +5,7 @@ import type { AssessmentStatus } from '$lib/server/db/schema';
 import { audit, auditInsert } from '$lib/server/audit/audit-log';
 import { can } from '$lib/server/auth/policy';
 import type { Model } from '$lib/server/model/types';
+import { criterionIdsOf } from '$lib/server/model/criteria';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
 import { writeTogether } from '$lib/server/db/one-statement';
@@ -208,7 +209,7 @@ export async function saveAnswer(
 		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
 	}
 	const practice = model.practiceById.get(criterion.practiceId)!;
-	const practiceCriteria = practice.levels.flatMap((l) => l.criteria.map((c) => c.id));
+	const practiceCriteria = criterionIdsOf([practice]);
 	// Two round trips inside the transaction (read with the lock, then every write at once):
 	// a save is on the hot path of the assessment form.
 	return db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import type { Database } from '$lib/server/db';
 import type { Model } from '$lib/server/model/types';
+import { criteriaOf } from '$lib/server/model/criteria';
 import { loadAnswers, loadPhaseScores, loadPractices } from './assessments';
 
 /** Per phase: how many criteria are answered, the phase score, and each practice's stored result. */
@@ -10,7 +11,7 @@ export async function assessmentOverview(db: Database, model: Model, assessmentI
 		loadPhaseScores(db, assessmentId)
 	]);
 	return model.phases.map((phase) => {
-		const criteria = phase.practices.flatMap((p) => p.levels.flatMap((l) => l.criteria));
+		const criteria = criteriaOf(phase.practices);
 		return {
 			id: phase.id,
 			name: phase.name,

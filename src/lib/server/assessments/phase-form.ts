@@ -1,6 +1,7 @@
 import type { Database } from '$lib/server/db';
 import type * as table from '$lib/server/db/schema';
 import type { Phase } from '$lib/server/model/types';
+import { criterionIdsOf } from '$lib/server/model/criteria';
 import { loadAnswers, loadPractices } from './assessments';
 import { previousAssessmentId } from './cycles';
 
@@ -37,9 +38,7 @@ export async function phaseForm(
 		access.cycle.startsOn,
 		access.cycle.id
 	);
-	const shown = phase.practices.flatMap((p) =>
-		p.levels.flatMap((l) => l.criteria.map((c) => c.id))
-	);
+	const shown = criterionIdsOf(phase.practices);
 	const [answers, practices, previous] = await Promise.all([
 		loadAnswers(db, access.assessment.id, shown),
 		loadPractices(db, access.assessment.id),

@@ -3,6 +3,7 @@ import type { Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { writeTogether } from '$lib/server/db/one-statement';
 import type { Model } from '$lib/server/model/types';
+import { criterionIdsOf } from '$lib/server/model/criteria';
 import { aggregateScores, scorePractices, type PracticeScoreRow, type Rescored } from './rescore';
 
 /**
@@ -19,9 +20,7 @@ export async function recomputeScores(
 	const practices = practiceIds
 		? practiceIds.map((id) => model.practiceById.get(id)).filter((p) => p !== undefined)
 		: model.practices;
-	const criterionIds = practices.flatMap((p) =>
-		p.levels.flatMap((l) => l.criteria.map((c) => c.id))
-	);
+	const criterionIds = criterionIdsOf(practices);
 	const answers = criterionIds.length
 		? await tx
 				.select({ criterionId: table.answer.criterionId, value: table.answer.value })

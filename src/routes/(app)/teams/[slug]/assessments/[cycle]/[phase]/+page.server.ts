@@ -4,6 +4,7 @@ import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
 import { requireAssessmentAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { getModel } from '$lib/server/model/load-model';
+import { criteriaOf } from '$lib/server/model/criteria';
 import {
 	answerFingerprint,
 	phaseForm,
@@ -130,7 +131,7 @@ export const actions: Actions = {
 					else saved++;
 				}
 			}
-			for (const criterion of practice.levels.flatMap((l) => l.criteria)) {
+			for (const criterion of criteriaOf([practice])) {
 				if (!form.has(`criterionId:${criterion.id}`)) continue;
 				const parsed = parseForm(answerSchema, pick(form, criterion.id, answerFields));
 				if (!parsed.ok) {
