@@ -25,6 +25,24 @@ test('leadership filters the dashboard, opens the report, downloads the CSV; the
 		.evaluateAll((s) => s.map((e) => new URL((e as HTMLScriptElement).src).pathname));
 	expect(scripts).toEqual(['/_app/charts.js']);
 
+	// Reached from a page with SvelteKit's client, the dashboard is rendered in the browser: its
+	// charts are drawn all the same, once each.
+	await page.goto(`${demo.url}/training`);
+	await page
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'Dashboard' })
+		.click();
+	await expect(page).toHaveURL(/\/dashboard$/);
+	await expect(page.getByRole('table', { name: /Achieved level/ })).toBeVisible();
+	await expect.poll(() => paintedCanvases(page)).toEqual({ drawn: 4, total: 4 });
+	// Back and forward again: rendered in the browser a second time, where the chart script has
+	// already run.
+	await page.goBack();
+	await expect(page).toHaveURL(/\/training$/);
+	await page.goForward();
+	await expect(page.getByRole('table', { name: /Achieved level/ })).toBeVisible();
+	await expect.poll(() => paintedCanvases(page)).toEqual({ drawn: 4, total: 4 });
+
 	await page.getByLabel('Cycle', { exact: true }).selectOption('2026-Q3');
 	await page.getByLabel('Org unit', { exact: true }).selectOption({ label: '— Payments' });
 	await page.getByRole('button', { name: 'Show' }).click();
