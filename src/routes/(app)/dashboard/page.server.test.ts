@@ -37,6 +37,8 @@ describe('the dashboard page', () => {
 	/** The heatmap's team names, top to bottom. */
 	const rowNames = (html: string) =>
 		html
+			.split('<table class="heatmap">')[1]!
+			.split('</table>')[0]!
 			.split('<th scope="row">')
 			.slice(1)
 			.map((cell) => cell.replace(/^<a [^>]*>/, '').split('<')[0]);
