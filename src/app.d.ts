@@ -14,6 +14,8 @@ declare global {
 			session: Session | null;
 			/** The client address used for throttling and the audit log. */
 			ip: string;
+			/** HTML rendered ahead of SvelteKit for this page (see page-fragment.ts). */
+			pageFragment?: string;
 		}
 	}
 }

@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
+import { handlePageFragment } from '$lib/server/http/page-fragment';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
@@ -79,7 +80,12 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 		? heavyPageGate.run(async () => resolve(event))
 		: resolve(event);
 
-export const handle = sequence(handleSecurityHeaders, handleSession, handleHeavyPages);
+export const handle = sequence(
+	handleSecurityHeaders,
+	handleSession,
+	handleHeavyPages,
+	handlePageFragment
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found' };

@@ -3,6 +3,7 @@ import { requireUser } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth/policy';
 import { heatmapSort } from '$lib/components/dashboard/heatmap';
 import { cachedForRevision } from '$lib/server/db/revision';
+import { pageFragment } from '$lib/server/http/page-fragment';
 import { selection } from '$lib/server/dashboard/select';
 import { dashboardView } from '$lib/server/dashboard/view';
 import DashboardBody from './DashboardBody.svelte';
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 		const view = await dashboardView(db, user, chosen);
 		return render(DashboardBody, { props: { data: view, ...page } }).body;
 	});
-	return { ...page, body, view: null };
+	return { ...page, body: pageFragment(event, body), view: null };
 };
 
 // Everything on the dashboard works without SvelteKit's client (links, a GET form); its charts

@@ -23,9 +23,12 @@ describe('the dashboard page', () => {
 	afterAll(() => handle.close());
 
 	const open = async (user: SessionUser, query = '') => {
+		// As a client-side navigation asks for it: the page's HTML comes in the data (a page
+		// request gets it spliced in as the HTML leaves, see page-fragment.test.ts).
 		const event = {
 			locals: { db: handle.db, user },
-			url: new URL(`http://127.0.0.1/dashboard${query}`)
+			url: new URL(`http://127.0.0.1/dashboard${query}`),
+			isDataRequest: true
 		};
 		return (await load(event as never)) as {
 			body: string | null;
