@@ -1,6 +1,6 @@
-/** The current page's link with another sort order, keeping the other filters. */
-export function sortLink(url: URL, sort: string): string {
-	const params = new URLSearchParams(url.searchParams);
+/** A link to the same page in another sort order, keeping the other filters. */
+export function sortLink(filters: URLSearchParams | string, sort: string): string {
+	const params = new URLSearchParams(filters);
 	params.set('sort', sort);
 	return `?${params}`;
 }

@@ -28,8 +28,8 @@ export async function findAssessment(db: Database, teamId: string, cycleName: st
 }
 
 /** A team's assessments, newest cycle first, with their stored team score. */
-export function listTeamAssessments(db: Database, teamId: string) {
-	return db
+export async function listTeamAssessments(db: Database, teamId: string) {
+	return await db
 		.select({
 			id: table.assessment.id,
 			status: table.assessment.status,

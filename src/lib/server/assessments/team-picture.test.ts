@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { loadModel } from '$lib/server/model/load-model';
 import type { Model } from '$lib/server/model/types';
-import { findAssessment, loadAnswers, saveAnswer } from './assessments';
+import { findAssessment, listTeamAssessments, loadAnswers, saveAnswer } from './assessments';
 import { openCycle, setCycleStatus } from './cycles';
 import { phaseForm } from './phase-form';
 import { teamPicture } from './team-picture';
@@ -68,7 +68,8 @@ describe('the team picture and the phase form', () => {
 	afterAll(() => handle.close());
 
 	it('offers the weakest practice first, with the criteria still open at its next level and their answers', async () => {
-		const picture = (await teamPicture(handle.db, model, teamId))!;
+		const assessments = await listTeamAssessments(handle.db, teamId);
+		const picture = (await teamPicture(handle.db, model, assessments))!;
 		expect(picture.current.cycle).toBe('2026-Q2');
 		expect(picture.previous?.cycle).toBe('2026-Q1');
 		const first = picture.nextSteps[0]!;

@@ -1,28 +1,25 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { Model } from '$lib/server/model/types';
-import { loadAnswers } from './assessments';
+import { loadAnswers, type listTeamAssessments } from './assessments';
+
+type TeamAssessment = Awaited<ReturnType<typeof listTeamAssessments>>[number];
 
 const TREND_EPSILON = 0.05;
 
-/** The team's picture: this cycle against the last one and the targets, and where to go next. */
-export async function teamPicture(db: Database, model: Model, teamId: string) {
-	const recent = await db
-		.select({
-			id: table.assessment.id,
-			cycle: table.cycle.name,
-			status: table.assessment.status,
-			score: table.assessment.score
-		})
-		.from(table.assessment)
-		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-		.where(eq(table.assessment.teamId, teamId))
-		.orderBy(desc(table.cycle.startsOn))
-		.limit(2);
-	const [current, previous] = recent;
+/**
+ * The team's picture: this cycle against the last one and the targets, and where to go next.
+ * `assessments` are the team's, newest cycle first (listTeamAssessments).
+ */
+export async function teamPicture(
+	db: Database,
+	model: Model,
+	assessments: readonly TeamAssessment[]
+) {
+	const [current, previous] = assessments;
 	if (!current) return null;
-	const ids = recent.map((r) => r.id);
+	const ids = [current.id, ...(previous ? [previous.id] : [])];
 	const [practiceRows, phaseRows] = await Promise.all([
 		db
 			.select()

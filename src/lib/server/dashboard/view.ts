@@ -97,7 +97,7 @@ function heatmaps(
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
-/** The side-by-side comparison with only what the page shows (SvelteKit serialises load data on every view). */
+/** The side-by-side comparison with only what the page shows. */
 function unitRows(figures: Dashboard, model: Model) {
 	return compareUnits(figures, model).map((u) => ({
 		unit: u.unit,

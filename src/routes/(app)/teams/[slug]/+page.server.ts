@@ -15,16 +15,19 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
-	const [members, unit, picture, assessments, champions] = await Promise.all([
-		listTeamMembers(event.locals.db, team.id),
-		teamOrgUnit(event.locals.db, team.orgUnitId),
-		teamPicture(event.locals.db, getModel(), team.id),
-		listTeamAssessments(event.locals.db, team.id),
-		championProgress(event.locals.db, team.id)
+	const db = event.locals.db;
+	const teamAssessments = listTeamAssessments(db, team.id);
+	const [members, unit, assessments, picture, champions] = await Promise.all([
+		listTeamMembers(db, team.id),
+		teamOrgUnit(db, team.orgUnitId),
+		teamAssessments,
+		// The picture compares the newest two of the same list.
+		teamAssessments.then((list) => teamPicture(db, getModel(), list)),
+		championProgress(db, team.id)
 	]);
 	const [toolHints, duty] = await Promise.all([
-		toolsUsedForPractices(event.locals.db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
-		onDutyByTeam(event.locals.db, [team.id])
+		toolsUsedForPractices(db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
+		onDutyByTeam(db, [team.id])
 	]);
 	const nameOf = (userId?: string) => members.find((m) => m.userId === userId)?.name ?? null;
 	const onDuty = duty.get(team.id);
