@@ -11,15 +11,19 @@ export type OrgUnitResult =
 
 /** Org units as a two-level list: each department followed by its business units. */
 export async function listOrgUnits(db: Database) {
+	// A join, not a correlated subquery (which drizzle writes without the outer table's name).
+	// Archived teams count: they still belong to the unit and keep it from being deleted.
 	const rows = await db
 		.select({
 			id: table.orgUnit.id,
 			name: table.orgUnit.name,
 			kind: table.orgUnit.kind,
 			parentId: table.orgUnit.parentId,
-			teams: sql<number>`(select count(*)::int from ${table.team} where ${table.team.orgUnitId} = ${table.orgUnit.id})`
+			teams: sql<number>`count(${table.team.id})::int`
 		})
 		.from(table.orgUnit)
+		.leftJoin(table.team, eq(table.team.orgUnitId, table.orgUnit.id))
+		.groupBy(table.orgUnit.id)
 		.orderBy(asc(table.orgUnit.name));
 	const departments = rows.filter((r) => r.kind === 'department');
 	return departments.flatMap((d) => [d, ...rows.filter((r) => r.parentId === d.id)]);

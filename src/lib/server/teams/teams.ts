@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
@@ -21,7 +21,8 @@ const parentUnit = alias(table.orgUnit, 'parent_unit');
 
 /** The teams a user may see (all of them for security, leadership and admins), with unit and size. */
 export function listVisibleTeams(db: Database, actor: Actor) {
-	const memberCount = sql<number>`(select count(*)::int from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id})`;
+	// Members counted through a join: a correlated subquery here would silently count every
+	// membership once the other joins go (drizzle then drops the outer table's name).
 	const query = db
 		.select({
 			id: table.team.id,
@@ -30,16 +31,20 @@ export function listVisibleTeams(db: Database, actor: Actor) {
 			active: table.team.active,
 			orgUnit: table.orgUnit.name,
 			department: parentUnit.name,
-			members: memberCount
+			members: sql<number>`count(${table.teamMember.userId})::int`
 		})
 		.from(table.team)
 		.leftJoin(table.orgUnit, eq(table.team.orgUnitId, table.orgUnit.id))
 		.leftJoin(parentUnit, eq(table.orgUnit.parentId, parentUnit.id))
+		.leftJoin(table.teamMember, eq(table.teamMember.teamId, table.team.id))
+		.groupBy(table.team.id, table.orgUnit.id, parentUnit.id)
 		.orderBy(asc(table.team.name));
 	if (can(actor, 'teams.viewAll')) return query;
-	return query.where(
-		sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.userId} = ${actor.id})`
-	);
+	const ownTeams = db
+		.select({ teamId: table.teamMember.teamId })
+		.from(table.teamMember)
+		.where(eq(table.teamMember.userId, actor.id));
+	return query.where(inArray(table.team.id, ownTeams));
 }
 
 /** The members of one team, leads first. */
