@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email } from './auth';
 import { isKebabCase } from './kebab';
+import { freeText } from './text';
 
 const globalRole = z.enum(['admin', 'security', 'leadership', 'member'], {
 	error: 'Choose one of admin, security, leadership or member.'
@@ -27,13 +28,17 @@ const optionalUuid = z.preprocess(
 	z.uuid({ error: 'Choose an org unit from the list.' }).nullable()
 );
 
+/** The name of a team or org unit. */
+export const unitName = z
+	.string({ error: 'Enter a name.' })
+	.trim()
+	.min(1, 'Enter a name.')
+	.max(100, 'Use at most 100 characters.')
+	.superRefine(freeText('name'));
+
 export const orgUnitSchema = z
 	.object({
-		name: z
-			.string({ error: 'Enter a name.' })
-			.trim()
-			.min(1, 'Enter a name.')
-			.max(100, 'Use at most 100 characters.'),
+		name: unitName,
 		kind: z.enum(['department', 'business_unit'], { error: 'Choose department or business unit.' }),
 		parentId: optionalUuid
 	})
@@ -46,15 +51,21 @@ export const orgUnitSchema = z
 		message: 'A department has no parent.'
 	});
 
+export const renameOrgUnitSchema = z.object({
+	id: z.uuid({ error: 'Unknown org unit.' }),
+	name: unitName
+});
+
 export const teamSchema = z.object({
-	name: z
-		.string({ error: 'Enter a name.' })
-		.trim()
-		.min(1, 'Enter a name.')
-		.max(100, 'Use at most 100 characters.'),
+	name: unitName,
 	slug,
 	orgUnitId: optionalUuid,
-	description: z.string().trim().max(2000, 'Use at most 2,000 characters.').default('')
+	description: z
+		.string()
+		.trim()
+		.max(2000, 'Use at most 2,000 characters.')
+		.superRefine(freeText('multiline'))
+		.default('')
 });
 
 export const addMemberSchema = z.object({

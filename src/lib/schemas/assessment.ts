@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { freeText } from './text';
+import { WEB_ADDRESS_MAX, webAddressProblem } from './web-address';
 
 const coverage = z.preprocess(
 	(v) => (v === '' || v === undefined ? null : Number(v)),
@@ -18,16 +20,24 @@ const evidence = z.preprocess(
 					.filter(Boolean)
 			: [],
 	z
-		.array(
-			z
-				.string()
-				.max(500, 'Links can be at most 500 characters.')
-				.refine(
-					(s) => /^https?:\/\//i.test(s) && URL.canParse(s),
-					'Evidence links must be http(s) addresses, one per line.'
-				)
-		)
+		.array(z.string())
 		.max(10, 'At most 10 evidence links.')
+		// One message for the whole field, saying which link: the form shows it beside the box.
+		.superRefine((links, ctx) => {
+			for (const [i, link] of links.entries()) {
+				const problem =
+					link.length > WEB_ADDRESS_MAX
+						? `Use at most ${WEB_ADDRESS_MAX} characters.`
+						: webAddressProblem(link, 'http-or-https');
+				if (!problem) continue;
+				ctx.addIssue({
+					code: 'custom',
+					message: links.length > 1 ? `Link ${i + 1}: ${problem}` : problem,
+					input: links
+				});
+				return;
+			}
+		})
 );
 
 const version = z.coerce.number({ error: 'Reload the page and try again.' }).int().min(0);
@@ -35,7 +45,11 @@ const version = z.coerce.number({ error: 'Reload the page and try again.' }).int
 export const answerSchema = z.object({
 	criterionId: z.string().min(1).max(100),
 	value: coverage,
-	comment: z.string().max(2000, 'Use at most 2,000 characters.').default(''),
+	comment: z
+		.string()
+		.max(2000, 'Use at most 2,000 characters.')
+		.superRefine(freeText('multiline'))
+		.default(''),
 	evidence,
 	baseVersion: version
 });
@@ -44,7 +58,11 @@ export const practiceSettingsSchema = z
 	.object({
 		practiceId: z.string().min(1).max(100),
 		notApplicable: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
-		reason: z.string().max(1000, 'Use at most 1,000 characters.').default(''),
+		reason: z
+			.string()
+			.max(1000, 'Use at most 1,000 characters.')
+			.superRefine(freeText('multiline'))
+			.default(''),
 		target: z.preprocess(
 			(v) => (v === '' || v === undefined ? null : Number(v)),
 			z
@@ -63,7 +81,11 @@ export const practiceSettingsSchema = z
 
 export const reviewSchema = z.object({
 	decision: z.enum(['approve', 'return'], { error: 'Choose approve or return.' }),
-	comment: z.string().max(4000, 'Use at most 4,000 characters.').default('')
+	comment: z
+		.string()
+		.max(4000, 'Use at most 4,000 characters.')
+		.superRefine(freeText('multiline'))
+		.default('')
 });
 
 export const cycleSchema = z
@@ -71,6 +93,7 @@ export const cycleSchema = z
 		name: z
 			.string({ error: 'Enter a name.' })
 			.trim()
+			.superRefine(freeText('name'))
 			.regex(/^\d{4}-Q[1-4]$/, 'Use the form 2026-Q4.'),
 		startsOn: z.iso.date({ error: 'Enter a start date.' }),
 		dueOn: z.iso.date({ error: 'Enter a due date.' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from './text';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
@@ -8,13 +9,15 @@ export const email = z
 	.trim()
 	.toLowerCase()
 	.max(254, 'Use at most 254 characters.')
+	.superRefine(freeText('line'))
 	.pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
 
 export const personName = z
 	.string({ error: 'Enter a name.' })
 	.trim()
 	.min(1, 'Enter a name.')
-	.max(100, 'Use at most 100 characters.');
+	.max(100, 'Use at most 100 characters.')
+	.superRefine(freeText('name'));
 
 /** Length only (no composition rules); the common-password check runs on the server. */
 export const newPassword = z
@@ -28,7 +31,8 @@ export const loginSchema = z.object({
 		.trim()
 		.toLowerCase()
 		.min(1, 'Enter your email address.')
-		.max(254),
+		.max(254)
+		.superRefine(freeText('line')),
 	password: z
 		.string({ error: 'Enter your password.' })
 		.min(1, 'Enter your password.')

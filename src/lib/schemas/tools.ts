@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isKebabCase } from './kebab';
+import { freeText } from './text';
+import { webAddress } from './web-address';
 
 const optionalDate = z.preprocess(
 	(v) => (v === '' || v === undefined ? null : v),
@@ -7,12 +9,17 @@ const optionalDate = z.preprocess(
 );
 
 export const adoptionSchema = z.object({
-	toolId: z.string().min(1, 'Unknown tool.').max(100),
+	toolId: z.string().min(1, 'Unknown tool.').max(100).refine(isKebabCase, 'Unknown tool.'),
 	state: z.enum(['not_used', 'evaluating', 'adopted', 'enforced'], {
 		error: 'Choose not used, evaluating, adopted or enforced.'
 	}),
 	since: optionalDate,
-	note: z.string().trim().max(500, 'Use at most 500 characters.').default('')
+	note: z
+		.string()
+		.trim()
+		.max(500, 'Use at most 500 characters.')
+		.superRefine(freeText('multiline'))
+		.default('')
 });
 
 export const toolSchema = z.object({
@@ -22,14 +29,29 @@ export const toolSchema = z.object({
 		.min(2, 'Use at least 2 characters.')
 		.max(60, 'Use at most 60 characters.')
 		.refine(isKebabCase, 'Use lower-case letters, digits and single hyphens.'),
-	name: z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.'),
-	categoryId: z.string().min(1, 'Choose a category.'),
-	homepage: z
+	name: z
+		.string({ error: 'Enter a name.' })
+		.trim()
+		.min(1, 'Enter a name.')
+		.max(100, 'Use at most 100 characters.')
+		.superRefine(freeText('name')),
+	categoryId: z
+		.string({ error: 'Choose a category.' })
+		.min(1, 'Choose a category.')
+		.refine(isKebabCase, 'Choose a category from the list.'),
+	homepage: webAddress('https'),
+	licence: z.enum(['open-source', 'commercial'], { error: 'Choose open source or commercial.' }),
+	description: z
 		.string()
 		.trim()
-		.refine((u) => u.startsWith('https://') && URL.canParse(u), 'Enter an https:// address.'),
-	licence: z.enum(['open-source', 'commercial'], { error: 'Choose open source or commercial.' }),
-	description: z.string().trim().max(500, 'Use at most 500 characters.').default('')
+		.max(500, 'Use at most 500 characters.')
+		.superRefine(freeText('multiline'))
+		.default('')
+});
+
+/** Names a tool of the catalogue (retire, restore). */
+export const toolIdSchema = z.object({
+	id: z.string({ error: 'Unknown tool.' }).refine(isKebabCase, 'Unknown tool.')
 });
 
 export const responsibilitySchema = z.object({
@@ -55,6 +77,8 @@ export const swapSchema = z.object({
 	userId: z.uuid({ error: 'Choose who takes the turn.' })
 });
 
+const userId = z.uuid();
+
 /** Reads the rota order from `position:<userId>` fields: blank means not on the rota. */
 export function rotaOrder(form: FormData): { members: string[]; error?: string } {
 	const entries: [string, number][] = [];
@@ -63,7 +87,11 @@ export function rotaOrder(form: FormData): { members: string[]; error?: string }
 		const n = Number(value);
 		if (!Number.isInteger(n) || n < 1 || n > 100)
 			return { members: [], error: 'Positions are whole numbers from 1.' };
-		entries.push([key.slice('position:'.length), n]);
+		const id = key.slice('position:'.length);
+		// The id goes to the database: anything but a user id is refused here, not there.
+		if (!userId.safeParse(id).success)
+			return { members: [], error: 'Choose people from the team list.' };
+		entries.push([id, n]);
 	}
 	if (new Set(entries.map(([, n]) => n)).size !== entries.length) {
 		return { members: [], error: 'Give each person a different position.' };

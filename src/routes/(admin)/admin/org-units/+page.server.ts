@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formFailure, parseForm } from '$lib/schemas/parse';
-import { orgUnitSchema } from '$lib/schemas/admin';
+import { orgUnitSchema, renameOrgUnitSchema } from '$lib/schemas/admin';
 import { requirePermission } from '$lib/server/auth/guard';
 import {
 	createOrgUnit,
@@ -15,11 +15,6 @@ export const load: PageServerLoad = async (event) => {
 	requirePermission(event, 'orgUnits.manage');
 	return { units: await listOrgUnits(event.locals.db) };
 };
-
-const renameSchema = z.object({
-	id: z.uuid({ error: 'Unknown org unit.' }),
-	name: z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.')
-});
 
 export const actions: Actions = {
 	create: async (event) => {
@@ -52,7 +47,7 @@ export const actions: Actions = {
 	},
 	rename: async (event) => {
 		const me = requirePermission(event, 'orgUnits.manage');
-		const parsed = parseForm(renameSchema, await event.request.formData());
+		const parsed = parseForm(renameOrgUnitSchema, await event.request.formData());
 		if (!parsed.ok)
 			return fail(400, formFailure(parsed.errors, { action: 'rename', target: parsed.values.id }));
 		const result = await renameOrgUnit(

@@ -1,9 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { asc, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import * as table from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/schemas/parse';
-import { toolSchema } from '$lib/schemas/tools';
+import { toolIdSchema, toolSchema } from '$lib/schemas/tools';
 import { requirePermission } from '$lib/server/auth/guard';
 import { addTool, setToolRetired, updateTool } from '$lib/server/tools/manage';
 import type { Actions, PageServerLoad } from './$types';
@@ -34,7 +33,6 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const ctx = (event: { locals: App.Locals }, actorId: string) => ({ actorId, ip: event.locals.ip });
-const idSchema = z.object({ id: z.string().min(1, 'Unknown tool.') });
 
 export const actions: Actions = {
 	add: async (event) => {
@@ -75,7 +73,7 @@ export const actions: Actions = {
 
 async function retire(event: Parameters<Actions[string]>[0], retired: boolean) {
 	const me = requirePermission(event, 'tools.manage');
-	const parsed = parseForm(idSchema, await event.request.formData());
+	const parsed = parseForm(toolIdSchema, await event.request.formData());
 	if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'retire' }));
 	const result = await setToolRetired(event.locals.db, ctx(event, me.id), parsed.data.id, retired);
 	if (!result.ok)
