@@ -58,9 +58,29 @@ describe('tool catalogue validation', () => {
 				'tools[1].id: duplicate tool id "semgrep"',
 				'tools[1].category: unknown category "nope"',
 				'tools[2].licence: must be open-source or commercial',
-				'tools[3].homepage: must be an https:// address'
+				'tools[3].homepage: Enter an https:// address.'
 			])
 		);
+	});
+	it('holds homepages to the rule the app applies to typed ones', () => {
+		const found = problems(
+			files(
+				[sast],
+				[
+					semgrep,
+					{ ...semgrep, id: 'a', homepage: 'https://u:p@evil.example/' },
+					{ ...semgrep, id: 'b', homepage: 'https://user@evil.example/' },
+					{ ...semgrep, id: 'c', homepage: 'https://evil.example\\@semgrep.dev' },
+					{ ...semgrep, id: 'd', homepage: 'https://localhost/' }
+				]
+			)
+		);
+		expect(found).toEqual([
+			expect.stringMatching(/^tools\[1\]\.homepage: Remove the part before @/),
+			expect.stringMatching(/^tools\[2\]\.homepage: Remove the part before @/),
+			expect.stringMatching(/^tools\[3\]\.homepage: Remove the backslash/),
+			expect.stringMatching(/^tools\[4\]\.homepage: Use the address of a named site/)
+		]);
 	});
 	it('reports a category without tools', () => {
 		expect(problems(files([sast, { ...sast, id: 'dast' }], [semgrep]))).toContain(

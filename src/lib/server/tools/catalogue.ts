@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isKebabCase } from '$lib/schemas/kebab';
+import { webAddressProblem } from '$lib/schemas/web-address';
 import { ProblemList, formatPath } from '$lib/server/content/problems';
 import { contentRoot, readYaml } from '$lib/server/model/load-model';
 
@@ -16,9 +17,11 @@ const toolSchema = z.object({
 	id: z.string().refine(isKebabCase, 'must be lower-case kebab-case'),
 	name: z.string().min(1),
 	category: z.string(),
-	homepage: z
-		.string()
-		.refine((u) => u.startsWith('https://') && URL.canParse(u), 'must be an https:// address'),
+	// The rule a homepage typed into the app follows, so the starter catalogue shows no link it would refuse.
+	homepage: z.string().superRefine((u, ctx) => {
+		const problem = webAddressProblem(u, 'https');
+		if (problem) ctx.addIssue({ code: 'custom', message: problem, input: u });
+	}),
 	licence: z.enum(licences, { error: 'must be open-source or commercial' }),
 	description: z.string().min(1)
 });
