@@ -3,8 +3,13 @@
  * these files are opened in spreadsheets and their cells hold names people typed.
  */
 
-/** A spreadsheet runs a cell starting with one of these as a formula (tab and CR included). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A spreadsheet runs a cell as a formula when it starts with = + - @ (tab and CR included), and
+ * some read the fullwidth and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) as those, or skip spaces, line
+ * breaks and invisible characters before them: all of these are defused.
+ */
+const FORMULA_START =
+	/^(?:[\t\r]|[\s\p{Cc}\p{Cf}]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b])/u;
 /** A field with one of these must be quoted (RFC 4180 §2.6). */
 const NEEDS_QUOTES = /[",\r\n]/;
 
