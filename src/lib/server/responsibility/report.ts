@@ -1,20 +1,22 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { qualified } from '$lib/server/db/qualified';
 import type { Model } from '$lib/server/model/types';
 import { onDuty } from './rota';
 import { responsibilityFigures } from './figures';
 
 /** The organisation's spread of responsibility, silos, gaps, and teams without a champion or a rota. */
 export async function responsibilityReport(db: Database, model: Model) {
+	const teamId = qualified(table.team.id);
 	const [teams, rows] = await Promise.all([
 		db
 			.select({
 				id: table.team.id,
 				name: table.team.name,
 				slug: table.team.slug,
-				champions: sql<number>`(select count(*)::int from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.champion})`,
-				rotaMembers: sql<number>`(select count(*)::int from ${table.rotaMember} where ${table.rotaMember.teamId} = ${table.team.id})`
+				hasChampion: sql<boolean>`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${teamId} and ${table.teamMember.champion})`,
+				hasRota: sql<boolean>`exists (select 1 from ${table.rotaMember} where ${table.rotaMember.teamId} = ${teamId})`
 			})
 			.from(table.team)
 			.where(eq(table.team.active, true))
@@ -45,10 +47,8 @@ export async function responsibilityReport(db: Database, model: Model) {
 		practices: figures,
 		silos: figures.filter((f) => f.silo),
 		gaps: figures.filter((f) => f.gap),
-		withoutChampion: teams
-			.filter((t) => t.champions === 0)
-			.map(({ name, slug }) => ({ name, slug })),
-		withoutRota: teams.filter((t) => t.rotaMembers === 0).map(({ name, slug }) => ({ name, slug }))
+		withoutChampion: teams.filter((t) => !t.hasChampion).map(({ name, slug }) => ({ name, slug })),
+		withoutRota: teams.filter((t) => !t.hasRota).map(({ name, slug }) => ({ name, slug }))
 	};
 }
 
