@@ -5,6 +5,7 @@ import type { GlobalRole, TeamRole } from '$lib/server/db/schema';
 import { hashPassword } from '$lib/server/auth/password';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { audit } from '$lib/server/audit/audit-log';
+import { log } from '$lib/server/log';
 import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
@@ -17,16 +18,17 @@ import { demoOrganisation } from './organisation';
 export async function seedDemoIfRequested(db: Database, env: NodeJS.ProcessEnv = process.env) {
 	if (env.RAMPART_DEMO !== '1') return;
 	if (await hasUsers(db)) {
-		console.log('Demo: the database already has users; nothing was added.');
+		log.info('Demo: the database already has users; nothing was added.');
 		return;
 	}
 	const password = env.DEMO_PASSWORD || `demo-${randomBytes(9).toString('base64url')}`;
 	const people = await seedDemo(db, password);
-	console.log('\nDemo organisation created. Sign in with any of these (shown only now):');
 	// Every global role, plus a team lead and a team member of the first team.
-	for (const p of people.slice(0, 6)) console.log(`  ${p.role.padEnd(10)} ${p.email}  ${p.name}`);
-	console.log(`  … and ${people.length - 6} more team members (see /admin/users).`);
-	console.log(`  password for all of them: ${password}\n`);
+	log.info('Demo organisation created. Sign in with any of these (shown only now).', {
+		signIns: people.slice(0, 6).map((p) => `${p.role}: ${p.email} (${p.name})`),
+		more: `${people.length - 6} more team members, see /admin/users`,
+		password
+	});
 }
 
 /** Writes the sample organisation in one transaction; returns the people created. */
