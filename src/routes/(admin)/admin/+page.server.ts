@@ -1,16 +1,8 @@
-import { sql } from 'drizzle-orm';
-import * as table from '$lib/server/db/schema';
 import { requirePermission } from '$lib/server/auth/guard';
+import { adminOverview } from '$lib/server/admin/overview';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requirePermission(event, 'users.manage');
-	const [counts] = await event.locals.db
-		.select({
-			users: sql<number>`(select count(*)::int from ${table.user} where ${table.user.active})`,
-			teams: sql<number>`(select count(*)::int from ${table.team} where ${table.team.active})`,
-			orgUnits: sql<number>`(select count(*)::int from ${table.orgUnit})`
-		})
-		.from(sql`(select 1) as one`);
-	return { counts: counts ?? { users: 0, teams: 0, orgUnits: 0 } };
+	return { counts: await adminOverview(event.locals.db) };
 };
