@@ -12,9 +12,9 @@ import {
 	loadPractices,
 	rebuildAllScores,
 	saveAnswer,
-	savePracticeSettings,
-	transitionAssessment
+	savePracticeSettings
 } from './assessments';
+import { transitionAssessment } from './review';
 import { openCycle, setCycleStatus } from './cycles';
 
 describe('cycles, answers and stored scores', () => {
@@ -22,7 +22,12 @@ describe('cycles, answers and stored scores', () => {
 	let model: Model;
 	let adminId: string;
 	let teamId: string;
-	const ctx = () => ({ actorId: adminId, ip: '127.0.0.1', teamId });
+	const ctx = () => ({
+		actor: { id: adminId, role: 'admin' as const },
+		actorId: adminId,
+		ip: '127.0.0.1',
+		teamId
+	});
 
 	beforeAll(async () => {
 		handle = await createTestDatabase();

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
-import type { AssessmentStatus } from '$lib/server/db/schema';
 import { audit, auditInsert } from '$lib/server/audit/audit-log';
 import { can } from '$lib/server/auth/policy';
 import type { Model } from '$lib/server/model/types';
@@ -11,6 +10,7 @@ import { isCoverage, type Coverage } from './scoring';
 import { writeTogether } from '$lib/server/db/one-statement';
 import { rescore, type StoredPracticeScore } from './rescore';
 import { recomputeAggregates, recomputeScores, scoreWrites } from './scores-store';
+import { editLock, type AssessmentState } from './workflow';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -104,8 +104,6 @@ export type WriteRefusal =
 			current: Record<string, unknown> & { version: number; updatedBy: string | null };
 	  };
 
-const EDITABLE: readonly AssessmentStatus[] = ['draft', 'returned'];
-
 /** Locks the assessment row and says why it cannot be changed, if it cannot. */
 async function lockForEdit(tx: Tx, assessmentId: string): Promise<WriteRefusal | null> {
 	const [row] = await tx
@@ -118,25 +116,24 @@ async function lockForEdit(tx: Tx, assessmentId: string): Promise<WriteRefusal |
 }
 
 /** Why an assessment in this state cannot be changed (null: it can). */
-function editRefusal(
-	row: { status: AssessmentStatus; cycleStatus: string } | undefined
-): WriteRefusal | null {
+function editRefusal(row: AssessmentState | undefined): WriteRefusal | null {
 	if (!row) return { ok: false, kind: 'invalid', field: 'form', message: 'Unknown assessment.' };
-	if (row.cycleStatus === 'closed') {
-		return {
-			ok: false,
-			kind: 'locked',
-			message: 'This cycle is closed: its assessments are read-only.'
-		};
+	switch (editLock(row)) {
+		case 'cycleClosed':
+			return {
+				ok: false,
+				kind: 'locked',
+				message: 'This cycle is closed: its assessments are read-only.'
+			};
+		case 'underReview':
+			return {
+				ok: false,
+				kind: 'locked',
+				message: `This assessment is ${row.status}: it can be changed again once the security team returns it.`
+			};
+		case null:
+			return null;
 	}
-	if (!EDITABLE.includes(row.status)) {
-		return {
-			ok: false,
-			kind: 'locked',
-			message: `This assessment is ${row.status}: it can be changed again once the security team returns it.`
-		};
-	}
-	return null;
 }
 
 interface StoredAnswer {
@@ -391,84 +388,6 @@ export async function savePracticeSettings(
 	});
 }
 
-export type TransitionResult = { ok: true } | { ok: false; field: string; message: string };
-
-const transitions = {
-	submit: { from: ['draft', 'returned'], to: 'submitted' },
-	approve: { from: ['submitted'], to: 'approved' },
-	return: { from: ['submitted'], to: 'returned' }
-} as const satisfies Record<string, { from: readonly AssessmentStatus[]; to: AssessmentStatus }>;
-export type Transition = keyof typeof transitions;
-
-/**
- * Moves an assessment through draft → submitted → approved / returned. Who may do which step
- * is decided by the policy module before this is called; a return needs a comment.
- */
-export async function transitionAssessment(
-	db: Database,
-	ctx: TeamActorContext,
-	assessmentId: string,
-	step: Transition,
-	comment = ''
-): Promise<TransitionResult> {
-	if (step === 'return' && !comment.trim()) {
-		return {
-			ok: false,
-			field: 'comment',
-			message: 'Say what the team should change before resubmitting.'
-		};
-	}
-	const { from, to } = transitions[step];
-	return db.transaction(async (tx) => {
-		const [row] = await tx
-			.select({ status: table.assessment.status, cycleStatus: table.cycle.status })
-			.from(table.assessment)
-			.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-			.where(eq(table.assessment.id, assessmentId))
-			.for('update', { of: table.assessment });
-		if (!row) return { ok: false as const, field: 'form', message: 'Unknown assessment.' };
-		if (row.cycleStatus === 'closed') {
-			return {
-				ok: false as const,
-				field: 'form',
-				message: 'This cycle is closed: its assessments are read-only.'
-			};
-		}
-		if (!(from as readonly string[]).includes(row.status)) {
-			return {
-				ok: false as const,
-				field: 'form',
-				message: `An assessment that is ${row.status} cannot be ${to === 'submitted' ? 'submitted' : to}.`
-			};
-		}
-		const now = new Date();
-		await tx
-			.update(table.assessment)
-			.set(
-				step === 'submit'
-					? { status: to, submittedAt: now, submittedBy: ctx.actorId, updatedAt: now }
-					: {
-							status: to,
-							reviewedAt: now,
-							reviewedBy: ctx.actorId,
-							reviewComment: comment.trim(),
-							updatedAt: now
-						}
-			)
-			.where(eq(table.assessment.id, assessmentId));
-		await audit(tx, {
-			actorId: ctx.actorId,
-			action: `assessment.${to}`,
-			targetType: 'assessment',
-			targetId: assessmentId,
-			teamId: ctx.teamId,
-			detail: { from: row.status, to, ...(comment.trim() ? { comment: comment.trim() } : {}) },
-			ip: ctx.ip
-		});
-		return { ok: true as const };
-	});
-}
-
 /** Rebuilds every stored score from the answers (after a scoring rule or model change). */
 export async function rebuildAllScores(db: Database, model: Model): Promise<number> {
 	const ids = await db.select({ id: table.assessment.id }).from(table.assessment);
@@ -476,23 +395,6 @@ export async function rebuildAllScores(db: Database, model: Model): Promise<numb
 		await db.transaction((tx) => recomputeScores(tx, model, id));
 	}
 	return ids.length;
-}
-
-/** Submitted assessments waiting for review, oldest first (for the security team). */
-export function listReviewQueue(db: Database) {
-	return db
-		.select({
-			team: table.team.name,
-			slug: table.team.slug,
-			cycle: table.cycle.name,
-			submittedAt: table.assessment.submittedAt,
-			score: table.assessment.score
-		})
-		.from(table.assessment)
-		.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
-		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-		.where(and(eq(table.assessment.status, 'submitted'), sql`${table.cycle.status} = 'open'`))
-		.orderBy(asc(table.assessment.submittedAt));
 }
 
 /** The assessments of one cycle that a user may see: all for security, leadership and admins, else their teams'. */

@@ -4,6 +4,8 @@ import {
 	canOnTeam,
 	navigationFor,
 	permissions,
+	reviewRight,
+	rolesWith,
 	type Membership,
 	type Permission,
 	type TeamAction
@@ -84,5 +86,28 @@ describe('navigation', () => {
 		expect(labels('leadership')).toContain('Reports');
 		expect(labels('member')).not.toContain('Reports');
 		expect(labels('member')).toContain('My teams');
+	});
+});
+
+describe('separation of duties in review (role × membership × reviewers outside the team)', () => {
+	const cases: [GlobalRole, Membership | null, number, ReturnType<typeof reviewRight>][] = [
+		['security', null, 0, { allowed: true, selfReview: false }],
+		['security', null, 3, { allowed: true, selfReview: false }],
+		['admin', null, 1, { allowed: true, selfReview: false }],
+		['security', member, 1, { allowed: false, reason: 'ownTeam' }],
+		['security', lead, 2, { allowed: false, reason: 'ownTeam' }],
+		['admin', member, 1, { allowed: false, reason: 'ownTeam' }],
+		['security', member, 0, { allowed: true, selfReview: true }],
+		['admin', lead, 0, { allowed: true, selfReview: true }],
+		['leadership', null, 0, { allowed: false, reason: 'role' }],
+		['member', lead, 0, { allowed: false, reason: 'role' }]
+	];
+	for (const [role, membership, outside, expected] of cases) {
+		it(`${role} ${membership ? `(team ${membership.role})` : '(outsider)'} with ${outside} other reviewer(s): ${JSON.stringify(expected)}`, () => {
+			expect(reviewRight(actor(role), membership, outside)).toEqual(expected);
+		});
+	}
+	it('counts the roles that grant review', () => {
+		expect(rolesWith('assessments.review').sort()).toEqual(['admin', 'security']);
 	});
 });

@@ -1,4 +1,4 @@
-import type { GlobalRole, TeamRole } from '$lib/server/db/schema';
+import { globalRoles, type GlobalRole, type TeamRole } from '$lib/server/db/schema';
 
 /** Everything a global role may do outside a particular team. */
 export const permissions = [
@@ -77,6 +77,32 @@ export function canOnTeam(
 		case 'editResponsibility':
 			return membership?.role === 'lead' || can(actor, 'tools.manage');
 	}
+}
+
+/** The global roles that grant a permission (for queries such as "who could review this"). */
+export function rolesWith(permission: Permission): GlobalRole[] {
+	return globalRoles.filter((role) => granted[role].has(permission));
+}
+
+export type ReviewRight =
+	{ allowed: true; selfReview: boolean } | { allowed: false; reason: 'role' | 'ownTeam' };
+
+/**
+ * Separation of duties: who may approve or return a team's assessment. A reviewer never reviews
+ * a team they belong to (admins included) while someone outside the team could review it; when
+ * nobody outside the team holds the right, the only possible reviewers may, and the review is
+ * marked as a self-review. `reviewersOutsideTeam` counts active users who may review and are
+ * not members of the team.
+ */
+export function reviewRight(
+	actor: Actor,
+	membership: Membership | null,
+	reviewersOutsideTeam: number
+): ReviewRight {
+	if (!can(actor, 'assessments.review')) return { allowed: false, reason: 'role' };
+	if (!membership) return { allowed: true, selfReview: false };
+	if (reviewersOutsideTeam > 0) return { allowed: false, reason: 'ownTeam' };
+	return { allowed: true, selfReview: true };
 }
 
 export interface NavItem {

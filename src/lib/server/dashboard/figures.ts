@@ -13,6 +13,8 @@ export interface TeamRow {
 	unitId: string | null;
 	unit: string | null;
 	status: AssessmentStatus | null;
+	/** Reviewed by a member of the team, because nobody outside it could (shown in the report). */
+	selfReviewed?: boolean | null;
 	score: number | null;
 	previousScore: number | null;
 }

@@ -37,6 +37,7 @@ function teamRows(db: Database, scope: Scope, cycle: Cycle, previous: Cycle | nu
 			unit: table.orgUnit.name,
 			department: parentUnit.name,
 			status: table.assessment.status,
+			selfReviewed: table.assessment.selfReviewed,
 			score: table.assessment.score,
 			previousScore: previousAssessment.score
 		})

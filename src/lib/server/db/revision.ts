@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { rowsOf } from './rows';
@@ -44,6 +45,12 @@ export async function followRevision(
 	pushed.set(db, state);
 }
 
+/**
+ * The key of the cached value whose queries are running: lets a test see every table a cached
+ * value reads, so that each of them has a revision trigger (revision-coverage.test.ts).
+ */
+export const computingCachedValue = new AsyncLocalStorage<string>();
+
 type Entry = { revision: string; at: number; value: Promise<unknown> };
 /** Per database (tests open several in one process), per key. */
 const cached = new WeakMap<Database, Map<string, Entry>>();
@@ -70,7 +77,7 @@ export function cachedForRevision<T>(
 	values.delete(key);
 	if (values.size >= LIMIT) values.delete(values.keys().next().value!);
 	// A real promise: awaiting a drizzle query builder again would run the query again.
-	const value = Promise.resolve(make());
+	const value = computingCachedValue.run(key, () => Promise.resolve(make()));
 	const entry = { revision, at: Date.now(), value };
 	value.catch(() => {
 		if (values.get(key) === entry) values.delete(key);

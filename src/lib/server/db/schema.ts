@@ -89,6 +89,16 @@ export const loginAttempt = pgTable(
 	]
 );
 
+/**
+ * Each client address's request budget: a token bucket shared by every instance (see
+ * http/request-budget.ts). Unlogged on PostgreSQL (migration 0005): it is worth nothing after a crash.
+ */
+export const requestBudget = pgTable('request_budget', {
+	address: text('address').primaryKey(),
+	tokens: doublePrecision('tokens').notNull(),
+	refilledAt: timestamp('refilled_at', { withTimezone: true }).notNull()
+});
+
 export const orgUnit = pgTable(
 	'org_unit',
 	{
@@ -196,6 +206,8 @@ export const assessment = pgTable(
 		reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
 		reviewedBy: uuid('reviewed_by').references(() => user.id, { onDelete: 'set null' }),
 		reviewComment: text('review_comment').notNull().default(''),
+		/** Reviewed by a member of the team, because nobody outside it could review (see policy.reviewRight). */
+		selfReviewed: boolean('self_reviewed').notNull().default(false),
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

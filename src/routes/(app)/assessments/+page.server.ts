@@ -1,6 +1,7 @@
 import { requireUser } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth/policy';
-import { cycleAssessments, listReviewQueue } from '$lib/server/assessments/assessments';
+import { cycleAssessments } from '$lib/server/assessments/assessments';
+import { listReviewQueue } from '$lib/server/assessments/review';
 import { currentCycle } from '$lib/server/assessments/cycles';
 import type { PageServerLoad } from './$types';
 
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		cycle: cycle ? { name: cycle.name, status: cycle.status, dueOn: cycle.dueOn } : null,
 		assessments: cycle ? await cycleAssessments(event.locals.db, cycle.id, user) : [],
-		queue: reviewer ? await listReviewQueue(event.locals.db) : null,
+		queue: reviewer ? await listReviewQueue(event.locals.db, user) : null,
 		canManageCycles: can(user, 'cycles.manage')
 	};
 };

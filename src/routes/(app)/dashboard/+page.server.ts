@@ -26,7 +26,9 @@ export const load: PageServerLoad = async (event) => {
 	// Leadership's page is the same for everyone who sees the organisation: rendered once per
 	// data revision and view (at most a minute old, see cachedForRevision), then served as it
 	// is, instead of building and rendering ~1,300 values on every view.
-	const key = `dashboard.page:${chosen.cycle?.id}:${chosen.unit?.id}:${sort}:${page.filters}`;
+	// Today's date is in the key: who is on security duty changes at midnight without a write.
+	const today = new Date().toISOString().slice(0, 10);
+	const key = `dashboard.page:${chosen.cycle?.id}:${chosen.unit?.id}:${sort}:${page.filters}:${today}`;
 	const body = await cachedForRevision(db, key, chosen.revision, async () => {
 		const view = await dashboardView(db, user, chosen);
 		return render(DashboardBody, { props: { data: view, ...page } }).body;

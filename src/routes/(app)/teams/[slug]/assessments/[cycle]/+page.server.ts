@@ -2,15 +2,19 @@ import { error, fail } from '@sveltejs/kit';
 import { reviewSchema } from '$lib/schemas/assessment';
 import { formFailure, parseForm } from '$lib/schemas/parse';
 import { requireAssessmentAccess } from '$lib/server/auth/guard';
-import { can, canOnTeam } from '$lib/server/auth/policy';
-import { transitionAssessment } from '$lib/server/assessments/assessments';
+import { canOnTeam } from '$lib/server/auth/policy';
+import { reviewRightOn, transitionAssessment } from '$lib/server/assessments/review';
+import { isEditable, stepAllowed } from '$lib/server/assessments/workflow';
 import { assessmentOverview } from '$lib/server/assessments/overview';
 import { getModel } from '$lib/server/model/load-model';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'view');
-	const open = a.cycle.status === 'open';
+	const state = { status: a.assessment.status, cycleStatus: a.cycle.status };
+	const review = stepAllowed(state, 'approve')
+		? await reviewRightOn(event.locals.db, a.user, a.team.id, a.membership)
+		: null;
 	return {
 		team: { name: a.team.name, slug: a.team.slug },
 		cycle: { name: a.cycle.name, status: a.cycle.status, dueOn: a.cycle.dueOn },
@@ -23,11 +27,12 @@ export const load: PageServerLoad = async (event) => {
 			reviewedAt: a.assessment.reviewedAt
 		},
 		phases: await assessmentOverview(event.locals.db, getModel(), a.assessment.id),
-		canSubmit:
-			open &&
-			canOnTeam(a.user, a.membership, 'submit') &&
-			['draft', 'returned'].includes(a.assessment.status),
-		canReview: open && can(a.user, 'assessments.review') && a.assessment.status === 'submitted'
+		canSubmit: isEditable(state) && canOnTeam(a.user, a.membership, 'submit'),
+		canReview: review?.allowed === true,
+		selfReview: review?.allowed === true && review.selfReview,
+		/** A reviewer who belongs to the team is told why they see no review form. */
+		ownTeamReview: review?.allowed === false && review.reason === 'ownTeam',
+		selfReviewed: a.assessment.selfReviewed
 	};
 };
 
@@ -36,7 +41,7 @@ export const actions: Actions = {
 		const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'submit');
 		const result = await transitionAssessment(
 			event.locals.db,
-			{ actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
+			{ actor: a.user, actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
 			a.assessment.id,
 			'submit'
 		);
@@ -46,15 +51,21 @@ export const actions: Actions = {
 	},
 	review: async (event) => {
 		const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'view');
-		if (!can(a.user, 'assessments.review'))
-			error(403, 'Only the security team reviews assessments.');
+		const right = await reviewRightOn(event.locals.db, a.user, a.team.id, a.membership);
+		if (!right.allowed)
+			error(
+				403,
+				right.reason === 'ownTeam'
+					? 'You belong to this team: someone outside it reviews its assessment.'
+					: 'Only the security team reviews assessments.'
+			);
 		const parsed = parseForm(reviewSchema, await event.request.formData());
 		if (!parsed.ok)
 			return fail(400, formFailure(parsed.errors, { action: 'review', values: parsed.values }));
 		const { decision, comment } = parsed.data;
 		const result = await transitionAssessment(
 			event.locals.db,
-			{ actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
+			{ actor: a.user, actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
 			a.assessment.id,
 			decision,
 			comment

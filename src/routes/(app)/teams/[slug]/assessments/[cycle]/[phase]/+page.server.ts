@@ -11,6 +11,7 @@ import {
 	practiceFingerprint
 } from '$lib/server/assessments/phase-form';
 import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
+import { isEditable } from '$lib/server/assessments/workflow';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -26,8 +27,7 @@ export const load: PageServerLoad = async (event) => {
 	const form = await phaseForm(event.locals.db, access, phase);
 	const editable =
 		canOnTeam(access.user, access.membership, 'edit') &&
-		access.cycle.status === 'open' &&
-		['draft', 'returned'].includes(access.assessment.status);
+		isEditable({ status: access.assessment.status, cycleStatus: access.cycle.status });
 	return {
 		team: { name: access.team.name, slug: access.team.slug },
 		cycle: { name: access.cycle.name, status: access.cycle.status },
