@@ -6,6 +6,7 @@ import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/s
 import { validateSessionToken } from '$lib/server/auth/session';
 import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
 import { handlePageFragment } from '$lib/server/http/page-fragment';
+import { handleRequestText } from '$lib/server/http/request-text';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { securityHeaders } from '$lib/server/http/security-headers';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
@@ -13,6 +14,7 @@ import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
+import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
 	try {
@@ -82,6 +84,7 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 
 export const handle = sequence(
 	handleSecurityHeaders,
+	handleRequestText,
 	handleSession,
 	handleHeavyPages,
 	handlePageFragment
@@ -90,7 +93,13 @@ export const handle = sequence(
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found' };
 	const errorId = crypto.randomUUID();
-	console.error(`[${errorId}] ${event.request.method} ${event.url.pathname}`, error);
+	log.error('Request failed', {
+		errorId,
+		method: event.request.method,
+		path: event.url.pathname,
+		status,
+		error
+	});
 	if (isDatabaseUnavailable(error)) {
 		return { message: 'The database is not available right now. Try again in a moment.', errorId };
 	}

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handleError } from './hooks.server';
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+describe('handleError', () => {
+	afterEach(() => vi.restoreAllMocks());
+
+	it('logs an error whose message and path hold "\\n" and "\\u0000" as exactly one line', async () => {
+		const written = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const path = '/teams/x\n{"level":"info","msg":"forged"}\u0000';
+		const error = new Error('boom\n[00000000] GET /forged\u0000');
+		const event = {
+			request: new Request('http://127.0.0.1/teams/x', { method: 'POST' }),
+			url: { pathname: path }
+		};
+		const body = await handleError({
+			error,
+			event,
+			status: 500,
+			message: 'Internal Error'
+		} as never);
+		expect(written).toHaveBeenCalledTimes(1);
+		const [line, ...rest] = written.mock.calls[0]!;
+		expect(rest).toEqual([]);
+		expect(String(line)).not.toMatch(UNSAFE);
+		const entry = JSON.parse(String(line));
+		expect(entry).toMatchObject({
+			level: 'error',
+			msg: 'Request failed',
+			method: 'POST',
+			path,
+			status: 500,
+			error: { message: error.message }
+		});
+		// The person sees the id that finds this line, and nothing of the error.
+		expect(body).toEqual({ message: 'Something went wrong on our side.', errorId: entry.errorId });
+	});
+
+	it('logs nothing for a page that is not there', async () => {
+		const written = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const event = {
+			request: new Request('http://127.0.0.1/x'),
+			url: new URL('http://127.0.0.1/x')
+		};
+		const body = await handleError({
+			error: new Error('nf'),
+			event,
+			status: 404,
+			message: 'Not Found'
+		} as never);
+		expect(body).toEqual({ message: 'Not found' });
+		expect(written).not.toHaveBeenCalled();
+	});
+});
