@@ -68,22 +68,28 @@ export async function adoptionOverview(db: Database, limit = sprawlLimit()) {
 	return {
 		teamCount: teams.length,
 		sprawlLimit: limit,
-		categories: categories.map((c, i) => ({
-			...c,
-			...figures[i]!,
-			tools: tools
-				.filter(
-					(t) => t.categoryId === c.id && (!t.retired || byTool.get(t.id)!.not_used < teams.length)
-				)
-				.map((t) => {
-					const counts = byTool.get(t.id)!;
-					return {
-						...t,
-						counts,
-						inUseShare: share(counts.adopted + counts.enforced, teams.length)
-					};
-				})
-		})),
+		categories: categories.map((c, i) => {
+			// The figure and the list share a name in categoryFigures; the page needs both.
+			const { tools: toolsInUse, ...figure } = figures[i]!;
+			return {
+				...c,
+				...figure,
+				toolsInUse,
+				tools: tools
+					.filter(
+						(t) =>
+							t.categoryId === c.id && (!t.retired || byTool.get(t.id)!.not_used < teams.length)
+					)
+					.map((t) => {
+						const counts = byTool.get(t.id)!;
+						return {
+							...t,
+							counts,
+							inUseShare: share(counts.adopted + counts.enforced, teams.length)
+						};
+					})
+			};
+		}),
 		distinctInUse: figures.reduce((s, f) => s + f.tools, 0)
 	};
 }
