@@ -172,10 +172,17 @@ export async function learnerAssignments(db: Tx, training: Training, userId: str
 	return withStatus(db, training, rows, on);
 }
 
-/** Every assignment in active teams that is past due and not complete, most overdue first. */
+/** Every assignment of active people in active teams that is past due and not complete, most overdue first. */
 export async function overdueAssignments(db: Tx, training: Training, on = today()) {
+	// A deactivated person's work is nobody's to chase: the report's team rows leave them out too.
 	const rows = await selectAssignments(db)
-		.where(and(eq(table.team.active, true), lt(table.trainingAssignment.dueOn, on)))
+		.where(
+			and(
+				eq(table.team.active, true),
+				eq(table.user.active, true),
+				lt(table.trainingAssignment.dueOn, on)
+			)
+		)
 		.orderBy(asc(table.trainingAssignment.dueOn), asc(table.team.name), asc(table.user.name));
 	return (await withStatus(db, training, rows, on)).filter((r) => r.overdue);
 }
