@@ -27,6 +27,8 @@ export async function dashboardView(
 		units,
 		unitId: unit?.id ?? '',
 		seesAll,
+		/** Whether the page links the printable report, which only some roles may open. */
+		linksReport: can(user, 'reports.view'),
 		practices: model.practices.map((p) => ({ id: p.id, name: p.name, phase: p.phase }))
 	};
 	if (!cycle)

@@ -28,7 +28,8 @@ export const load: PageServerLoad = async (event) => {
 	// is, instead of building and rendering ~1,300 values on every view.
 	// Today's date is in the key: who is on security duty changes at midnight without a write.
 	const today = new Date().toISOString().slice(0, 10);
-	const key = `dashboard.page:${chosen.cycle?.id}:${chosen.unit?.id}:${sort}:${page.filters}:${today}`;
+	// Whether it links the printable report is the reader's, so it is part of the key too.
+	const key = `dashboard.page:${can(user, 'reports.view')}:${chosen.cycle?.id}:${chosen.unit?.id}:${sort}:${page.filters}:${today}`;
 	const body = await cachedForRevision(db, key, chosen.revision, async () => {
 		const view = await dashboardView(db, user, chosen);
 		return render(DashboardBody, { props: { data: view, ...page } }).body;

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { render } from 'svelte/server';
 import { createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import type { SessionUser } from '$lib/server/auth/session';
+import type { DashboardView } from '$lib/server/dashboard/view';
 import { seedDemo } from '$lib/server/demo/seed';
 import { load } from './+page.server';
+import DashboardBody from './DashboardBody.svelte';
 
 // Leadership's dashboard is rendered once per data revision and view, and served to everyone
 // who sees the organisation; a member's is rendered for them alone.
@@ -32,7 +35,7 @@ describe('the dashboard page', () => {
 		};
 		return (await load(event as never)) as {
 			body: string | null;
-			view: { seesAll: boolean; heatmap: { name: string }[] } | null;
+			view: DashboardView | null;
 			sort: string;
 			filters: string;
 		};
@@ -89,5 +92,17 @@ describe('the dashboard page', () => {
 		expect(mine.view?.seesAll).toBe(false);
 		expect(mine.view!.heatmap.length).toBeGreaterThan(0);
 		expect(mine.view!.heatmap.length).toBeLessThan(12);
+	});
+
+	it('links the printable report only for those who may open it', async () => {
+		const leadership = (await open(users.leadership!)).body!;
+		expect(leadership).toMatch(/<a href="\/reports\/2026-Q4"[^>]*>Printable report<\/a>/);
+		const mine = await open(users.member!);
+		const html = render(DashboardBody, {
+			props: { data: mine.view!, sort: mine.sort, filters: mine.filters }
+		}).body;
+		expect(html).toContain('<h2>Heatmap</h2>');
+		expect(html).not.toContain('Printable report');
+		expect(html).not.toContain('href="/reports');
 	});
 });
