@@ -19,6 +19,9 @@ export const servers = {
 
 export const DEMO_PASSWORD = 'e2e demo password only';
 
+/** Every browser test signs in from 127.0.0.1: more than one person's budget (see request-budget.ts). */
+const roomyBudget = { REQUEST_BUDGET_BURST: '100000', REQUEST_BUDGET_PER_SECOND: '1000' };
+
 const server = (port: number, env: Record<string, string> = {}) => {
 	const dataDir = path.join(tmpdir(), `rampart-e2e-${port}`);
 	return {
@@ -63,8 +66,9 @@ export default defineConfig({
 		}
 	},
 	webServer: [
-		server(servers.fresh),
-		server(servers.demo, { RAMPART_DEMO: '1', DEMO_PASSWORD }),
+		server(servers.fresh, roomyBudget),
+		server(servers.demo, { RAMPART_DEMO: '1', DEMO_PASSWORD, ...roomyBudget }),
+		// The throttle server keeps the default per-address budget: its tests spend it.
 		server(servers.throttle, { RAMPART_DEMO: '1', DEMO_PASSWORD })
 	]
 });

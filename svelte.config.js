@@ -32,7 +32,10 @@ const config = {
 				'frame-ancestors': ['none']
 			}
 		},
-		version: { pollInterval: 0 }
+		version: { pollInterval: 0 },
+		// Absolute asset paths: relative ones grow with the request's path ("../" per segment), so a
+		// long made-up address made every page's Link header and HTML grow with it.
+		paths: { relative: false }
 	}
 };
 

@@ -16,6 +16,8 @@ declare global {
 			ip: string;
 			/** HTML rendered ahead of SvelteKit for this page (see page-fragment.ts). */
 			pageFragment?: string;
+			/** Set when a write failed on a full disk: the response becomes a 503 (storage-full.ts). */
+			storageFull?: boolean;
 		}
 	}
 }

@@ -8,7 +8,11 @@ import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
 import { handlePageFragment } from '$lib/server/http/page-fragment';
 import { handleRequestText } from '$lib/server/http/request-text';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
-import { securityHeaders } from '$lib/server/http/security-headers';
+import { DEFAULT_CACHE_CONTROL, securityHeaders } from '$lib/server/http/security-headers';
+import { budgetSettings, handleRequestBudget } from '$lib/server/http/request-budget';
+import { handleStorageFull, storageFullError } from '$lib/server/http/storage-full';
+import { handleUrlLimit } from '$lib/server/http/url-limit';
+import { startupProblem } from '$lib/server/db/startup-problem';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
 import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
@@ -21,9 +25,11 @@ export const init: ServerInit = async () => {
 		// A broken content file stops the app here, naming the file, the place and the problem.
 		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));
 		getTraining();
+		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
+		budgetSettings(process.env);
 		await syncCatalogue(await startDatabase(), catalogue);
 	} catch (e) {
-		console.error(`Rampart cannot start: ${(e as Error).message}`);
+		log.error(`Rampart cannot start: ${startupProblem(e)}`);
 		process.exit(1);
 	}
 	await seedDemoIfRequested(getDb());
@@ -36,13 +42,20 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 	for (const [name, value] of Object.entries(securityHeaders)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
+	if (!response.headers.has('Cache-Control'))
+		response.headers.set('Cache-Control', DEFAULT_CACHE_CONTROL);
 	return response;
 };
 
-/** Fills locals: the database, the client address and the signed-in user, if any. */
-const handleSession: Handle = async ({ event, resolve }) => {
+/** The database and the client address, for everything after. */
+const handleLocals: Handle = ({ event, resolve }) => {
 	event.locals.db = getDb();
 	event.locals.ip = clientAddress(event);
+	return resolve(event);
+};
+
+/** Fills locals: the signed-in user, if any. */
+const handleSession: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	const name = sessionCookieName(event.url);
@@ -84,7 +97,11 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 
 export const handle = sequence(
 	handleSecurityHeaders,
+	handleStorageFull,
+	handleUrlLimit,
 	handleRequestText,
+	handleLocals,
+	handleRequestBudget,
 	handleSession,
 	handleHeavyPages,
 	handlePageFragment
@@ -100,6 +117,8 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		status,
 		error
 	});
+	const storageFull = storageFullError(error, event);
+	if (storageFull) return { ...storageFull, errorId };
 	if (isDatabaseUnavailable(error)) {
 		return { message: 'The database is not available right now. Try again in a moment.', errorId };
 	}

@@ -4,6 +4,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
+import { isStorageFull } from '$lib/server/db/errors';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Sliding inactivity window. */
@@ -108,15 +109,29 @@ export async function validateSessionToken(
 	if (!row) return null;
 	const verdict = sessionVerdict(row.session, now);
 	if (verdict === 'expired' || !row.user.active) {
-		await db.delete(table.session).where(eq(table.session.id, id));
+		// Tidying up can wait for free space: the session is refused either way.
+		await db
+			.delete(table.session)
+			.where(eq(table.session.id, id))
+			.catch((e: unknown) => {
+				if (!isStorageFull(e)) throw e;
+			});
 		return null;
 	}
 	if (verdict === 'refresh') {
-		row.session.expiresAt = slidingExpiry(row.session.createdAt, now);
-		await db
-			.update(table.session)
-			.set({ expiresAt: row.session.expiresAt, lastSeenAt: now })
-			.where(eq(table.session.id, id));
+		const expiresAt = slidingExpiry(row.session.createdAt, now);
+		try {
+			await db
+				.update(table.session)
+				.set({ expiresAt, lastSeenAt: now })
+				.where(eq(table.session.id, id));
+			row.session.expiresAt = expiresAt;
+		} catch (e) {
+			// On a full disk the session stays as it was (still valid): reads keep working.
+			if (!isStorageFull(e)) throw e;
+			const { active: _active, ...user } = row.user;
+			return { session: row.session, user, refreshed: false };
+		}
 	}
 	const { active: _active, ...user } = row.user;
 	return { session: row.session, user, refreshed: verdict === 'refresh' };

@@ -13,8 +13,26 @@ function sqlState(e: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * Whether a write failed because the database's storage is full (SQLSTATE 53100 disk_full, or
+ * the operating system's ENOSPC / EDQUOT): reads still work, so the server keeps serving them.
+ */
+export function isStorageFull(e: unknown): boolean {
+	let cur: unknown = e;
+	for (let depth = 0; cur && depth < 4; depth++) {
+		const code = (cur as { code?: unknown }).code;
+		if (code === '53100' || code === 'ENOSPC' || code === 'EDQUOT') return true;
+		const message = (cur as { message?: unknown }).message;
+		if (typeof message === 'string' && /No space left on device|Disk quota exceeded/i.test(message))
+			return true;
+		cur = (cur as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
 /** Whether an error means the database cannot be reached or has gone away, rather than a bad query. */
 export function isDatabaseUnavailable(e: unknown): boolean {
+	if (isStorageFull(e)) return false;
 	let cur: unknown = e;
 	for (let depth = 0; cur && depth < 4; depth++) {
 		const code = (cur as { code?: unknown }).code;
