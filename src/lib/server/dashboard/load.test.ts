@@ -11,10 +11,17 @@ import { dashboardCycles } from './scope';
 import { dashboardFigures } from './cache';
 import { dataRevision } from '$lib/server/db/revision';
 import { selection } from './select';
+import { getCatalogue } from '$lib/server/tools/catalogue';
+import {
+	buildOrganisation,
+	type Organisation,
+	type PersonName
+} from '$lib/server/testing/organisation';
 
 /**
  * A small organisation with stored scores chosen by hand: 3 teams in 2 business units, two
- * cycles. Every figure below is worked out from these numbers.
+ * cycles, and an archived team that must not count anywhere. Every figure below is worked out
+ * from these numbers.
  */
 describe('dashboard figures from the database', () => {
 	let handle: DatabaseHandle;
@@ -53,9 +60,15 @@ describe('dashboard figures from the database', () => {
 				{ name: '2026-Q2', startsOn: '2026-04-01', dueOn: '2026-06-01', status: 'open' }
 			])
 			.returning();
+		// Rows no figure may count: an archived team of Unit A with approved scores in both cycles.
+		const [archived] = await db
+			.insert(table.team)
+			.values({ name: 'omega', slug: 'omega', orgUnitId: a!.id, active: false })
+			.returning();
 		for (const [ci, cycle] of cycles.entries()) {
-			for (const t of teams) {
-				const score = teamScores[t.name as keyof typeof teamScores][ci] ?? null;
+			for (const t of [...teams, archived!]) {
+				const score =
+					t.slug === 'omega' ? 3.5 : (teamScores[t.name as keyof typeof teamScores][ci] ?? null);
 				if (score === null) continue;
 				const [as] = await db
 					.insert(table.assessment)
@@ -64,7 +77,12 @@ describe('dashboard figures from the database', () => {
 						teamId: t.id,
 						modelVersion: model.version,
 						score,
-						status: ci === 0 ? 'approved' : t.slug === 'alpha' ? 'submitted' : 'draft'
+						status:
+							ci === 0 || t.slug === 'omega'
+								? 'approved'
+								: t.slug === 'alpha'
+									? 'submitted'
+									: 'draft'
 					})
 					.returning();
 				// Every phase and practice at the team score; achieved level = floor(score).
@@ -170,4 +188,88 @@ describe('dashboard figures from the database', () => {
 		expect(await figures()).toBe(second);
 		await db.update(table.assessment).set({ score: 3 }).where(eq(table.assessment.score, 4));
 	});
+});
+
+describe("the dashboard's tool, responsibility and people figures", () => {
+	let handle: DatabaseHandle;
+	let model: Model;
+	let org: Organisation;
+	const certified: PersonName[] = ['Ann', 'Eve'];
+
+	beforeAll(async () => {
+		handle = await createTestDatabase();
+		model = loadModel();
+		org = await buildOrganisation(handle.db, model);
+		await handle.db.insert(table.certificate).values(
+			certified.map((who, i) => ({
+				id: `certificate-${i}`,
+				userId: org.user(who),
+				trackId: 'security-champion',
+				holderName: who,
+				trackTitle: 'Security champion'
+			}))
+		);
+	});
+	afterAll(() => handle.close());
+
+	const load = async (unitId: string | null) => {
+		const cycles = await dashboardCycles(handle.db);
+		const now = cycles.find((c) => c.name === '2026-Q2')!;
+		const before = cycles.find((c) => c.name === '2026-Q1')!;
+		return loadDashboard(handle.db, model, { unitId }, now, before, cycles);
+	};
+
+	for (const unit of [null, 'Payments', 'Engineering'] as const) {
+		it(`counts active teams only${unit ? ` in ${unit}` : ''}`, async () => {
+			const unitId = unit ? org.unit(unit) : null;
+			const inUnit = (orgUnitId: string | null) =>
+				unitId === null ||
+				orgUnitId === unitId ||
+				org.units.find((u) => u.id === orgUnitId)?.parentId === unitId;
+			const teams = org.teams.filter((t) => t.active && inUnit(t.orgUnitId));
+			const ids = new Set(teams.map((t) => t.id));
+			const n = teams.length;
+			const d = await load(unitId);
+			expect(d.teamCount).toBe(n);
+
+			const { categories, tools } = getCatalogue(new Set(model.practiceById.keys()));
+			const categoryOf = (toolId: string) => tools.find((t) => t.id === toolId)!.category;
+			const coverage = [...categories]
+				.sort((a, b) => a.name.localeCompare(b.name))
+				.map((c) => {
+					const using = org.adoptions.filter(
+						(a) =>
+							ids.has(a.teamId) &&
+							(a.state === 'adopted' || a.state === 'enforced') &&
+							categoryOf(a.toolId) === c.id
+					);
+					const teams = new Set(using.map((a) => a.teamId)).size;
+					return { id: c.id, teams, share: n ? teams / n : 0 };
+				});
+			expect(d.coverage.map(({ id, teams, share }) => ({ id, teams, share }))).toEqual(coverage);
+
+			const responsibility = org.responsibilities.filter((r) => ids.has(r.teamId));
+			const key = (r: { practiceId: string; party: string }) => `${r.practiceId} ${r.party}`;
+			const expected = [...new Set(responsibility.map(key))].map(
+				(k) => `${k} ${responsibility.filter((r) => key(r) === k).length}`
+			);
+			expect(d.responsibility.map((r) => `${key(r)} ${r.teams}`).sort()).toEqual(expected.sort());
+
+			// A champion flag counts whoever holds it, a deactivated person too.
+			const champions = org.members.filter((m) => m.champion && ids.has(m.teamId));
+			const isCertified = (userId: string) => certified.some((who) => org.user(who) === userId);
+			const championUsers = new Set(champions.map((m) => m.userId));
+			const certifiedUsers = [...championUsers].filter(isCertified);
+			expect(d.people).toEqual({
+				nobodyTeams: new Set(
+					responsibility.filter((r) => r.party === 'nobody').map((r) => r.teamId)
+				).size,
+				championTeams: new Set(champions.map((m) => m.teamId)).size,
+				championCoverage: n
+					? new Set(champions.filter((m) => isCertified(m.userId)).map((m) => m.teamId)).size / n
+					: 0,
+				trainingCompletion: championUsers.size ? certifiedUsers.length / championUsers.size : 0
+			});
+		});
+	}
 });
