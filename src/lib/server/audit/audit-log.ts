@@ -44,6 +44,7 @@ export async function listAuditLog(db: Database, opts: { before?: number; action
 			action: table.auditLog.action,
 			targetType: table.auditLog.targetType,
 			targetId: table.auditLog.targetId,
+			teamId: table.auditLog.teamId,
 			detail: table.auditLog.detail,
 			ip: table.auditLog.ip,
 			actorName: table.user.name,
