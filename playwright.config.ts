@@ -13,6 +13,8 @@ export const servers = {
 	demo: portBase + 1,
 	/** Its own server, so the throttled address does not block the other tests. */
 	throttle: portBase + 2,
+	/** A small per-address budget that one test spends (hardening.spec.ts). */
+	budget: portBase + 3,
 	/** Free for a test that starts a server of its own. */
 	spare: portBase + 17
 } as const;
@@ -69,6 +71,12 @@ export default defineConfig({
 		server(servers.fresh, roomyBudget),
 		server(servers.demo, { RAMPART_DEMO: '1', DEMO_PASSWORD, ...roomyBudget }),
 		// The throttle server keeps the default per-address budget: its tests spend it.
-		server(servers.throttle, { RAMPART_DEMO: '1', DEMO_PASSWORD })
+		server(servers.throttle, { RAMPART_DEMO: '1', DEMO_PASSWORD }),
+		server(servers.budget, {
+			RAMPART_DEMO: '1',
+			DEMO_PASSWORD,
+			REQUEST_BUDGET_BURST: '100',
+			REQUEST_BUDGET_PER_SECOND: '0.05'
+		})
 	]
 });

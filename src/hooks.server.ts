@@ -74,7 +74,7 @@ const handleSession: Handle = async ({ event, resolve }) => {
 			}
 		} catch (e) {
 			// A database failure must never look like "signed out".
-			console.error('Session check failed:', e);
+			log.error('Session check failed', { path: event.url.pathname, error: e });
 			return serviceUnavailablePage();
 		}
 	}

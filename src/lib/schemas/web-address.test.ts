@@ -19,6 +19,7 @@ describe('webAddressProblem', () => {
 		'https://bücher.example/katalog',
 		'https://10.0.0.12/grafana',
 		'https://[2001:db8::1]/dash',
+		'https://jira/browse/SEC-1',
 		'https://example.com/search?q=a%20b&at=x@y'
 	])('accepts %s', (link) => {
 		expect(webAddressProblem(link, 'http-or-https')).toBeNull();
@@ -46,7 +47,6 @@ describe('webAddressProblem', () => {
 		['https://exa mple.com/', /spaces/],
 		['https://example.com/a b', /spaces/],
 		['https://localhost/', HOST],
-		['https://intranet/', HOST],
 		['https://.example/', HOST],
 		['https://a..example/', HOST],
 		['https://example.com./', HOST],
@@ -65,8 +65,9 @@ describe('webAddressProblem', () => {
 		expect(webAddressProblem(link, 'http-or-https')).toMatch(message);
 	});
 
-	it('takes only https:// for a homepage', () => {
+	it('takes only https:// for a homepage, on a public name', () => {
 		expect(webAddressProblem('http://example.com/', 'https')).toBe('Enter an https:// address.');
+		expect(webAddressProblem('https://intranet/', 'https')).toMatch(HOST);
 		expect(webAddressProblem('https://example.com/', 'https')).toBeNull();
 		expect(webAddressProblem('https://u:p@example.com/', 'https')).toMatch(CREDENTIALS);
 	});

@@ -11,15 +11,18 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /**
- * A host a person can read and trust: a domain name of two or more labels ending in a real
- * top-level name, or an IP address written out as the browser will use it (not `0x7f.1`).
+ * A host a person can read and trust: a domain name ending in a real top-level name, or an IP
+ * address written out as the browser will use it (not `0x7f.1`). Evidence may also name an
+ * intranet host by one label (`https://jira/browse/SEC-1`), as many companies' tools are reached.
  */
-function isRealHost(hostname: string, written: string): boolean {
+function isRealHost(hostname: string, written: string, scheme: WebScheme): boolean {
 	if (hostname.startsWith('[')) return true;
 	const labels = hostname.split('.');
 	// A host ending in a number is an IPv4 address to the URL parser, which rewrites it.
 	if (/^\d+$/.test(labels.at(-1)!)) return written === hostname;
-	return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TOP_LEVEL.test(labels.at(-1)!);
+	if (!labels.every((l) => LABEL.test(l))) return false;
+	if (labels.length === 1) return scheme === 'http-or-https' && hostname !== 'localhost';
+	return TOP_LEVEL.test(labels.at(-1)!);
 }
 
 /** Why `link` is not an acceptable web address, in words for the person who typed it; null if it is. */
@@ -40,7 +43,7 @@ export function webAddressProblem(link: string, scheme: WebScheme): string | nul
 	if (authority.includes('@'))
 		return 'Remove the part before @: a link may not carry a user name or password, and it hides where the link goes.';
 	const written = authority.replace(/:\d*$/, '').toLowerCase();
-	if (!isRealHost(new URL(link).hostname, written))
+	if (!isRealHost(new URL(link).hostname, written, scheme))
 		return 'Use the address of a named site, like https://wiki.example.com/page.';
 	return null;
 }
