@@ -8,6 +8,7 @@ import { criterionIdsOf } from '$lib/server/model/criteria';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
 import { writeTogether } from '$lib/server/db/one-statement';
+import { qualified } from '$lib/server/db/qualified';
 import { rescore, type StoredPracticeScore } from './rescore';
 import { recomputeAggregates, recomputeScores, scoreWrites } from './scores-store';
 import { editLock, type AssessmentState } from './workflow';
@@ -156,21 +157,23 @@ async function lockAnswerState(
 ) {
 	const a = table.answer;
 	const p = table.assessmentPractice;
+	// Named in full: correct without relying on the join that makes drizzle qualify it.
+	const outer = qualified(table.assessment.id);
 	const [row] = await tx
 		.select({
 			status: table.assessment.status,
 			cycleStatus: table.cycle.status,
 			existing: sql<StoredAnswer | null>`(select json_build_object('value', ${a.value}, 'comment', ${a.comment}, 'evidence', ${a.evidence}, 'version', ${a.version}, 'updatedBy', ${table.user.name})
 				from ${a} left join ${table.user} on ${table.user.id} = ${a.updatedBy}
-				where ${a.assessmentId} = ${table.assessment.id} and ${a.criterionId} = ${criterionId})`,
+				where ${a.assessmentId} = ${outer} and ${a.criterionId} = ${criterionId})`,
 			answers: sql<
 				[string, number | null][]
 			>`(select coalesce(json_agg(json_build_array(${a.criterionId}, ${a.value})), '[]'::json)
-				from ${a} where ${a.assessmentId} = ${table.assessment.id} and ${inArray(a.criterionId, practiceCriteria)})`,
+				from ${a} where ${a.assessmentId} = ${outer} and ${inArray(a.criterionId, practiceCriteria)})`,
 			practices: sql<
 				StoredPracticeScore[]
 			>`(select coalesce(json_agg(json_build_object('practiceId', ${p.practiceId}, 'score', ${p.score}, 'notApplicable', ${p.notApplicable})), '[]'::json)
-				from ${p} where ${p.assessmentId} = ${table.assessment.id})`
+				from ${p} where ${p.assessmentId} = ${outer})`
 		})
 		.from(table.assessment)
 		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
@@ -419,7 +422,7 @@ export function cycleAssessments(
 			? eq(table.assessment.cycleId, cycleId)
 			: and(
 					eq(table.assessment.cycleId, cycleId),
-					sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.userId} = ${actor.id})`
+					sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${qualified(table.team.id)} and ${table.teamMember.userId} = ${actor.id})`
 				)
 	);
 }

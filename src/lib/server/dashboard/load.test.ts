@@ -255,8 +255,11 @@ describe("the dashboard's tool, responsibility and people figures", () => {
 			);
 			expect(d.responsibility.map((r) => `${key(r)} ${r.teams}`).sort()).toEqual(expected.sort());
 
-			// A champion flag counts whoever holds it, a deactivated person too.
-			const champions = org.members.filter((m) => m.champion && ids.has(m.teamId));
+			// A deactivated person is nobody's champion.
+			const activeUsers = new Set(org.users.filter((u) => u.active).map((u) => u.id));
+			const champions = org.members.filter(
+				(m) => m.champion && ids.has(m.teamId) && activeUsers.has(m.userId)
+			);
 			const isCertified = (userId: string) => certified.some((who) => org.user(who) === userId);
 			const championUsers = new Set(champions.map((m) => m.userId));
 			const certifiedUsers = [...championUsers].filter(isCertified);

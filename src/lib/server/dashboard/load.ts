@@ -143,7 +143,7 @@ async function peopleFigures(db: Database, scope: Scope) {
 		}>(
 			sql`
 		with teams as (select ${table.team.id} as id from ${table.team} where ${teamInScope(scope)}),
-		champions as (select tm.team_id, tm.user_id from ${table.teamMember} tm join teams t on t.id = tm.team_id where tm.champion),
+		champions as (select tm.team_id, tm.user_id from ${table.teamMember} tm join teams t on t.id = tm.team_id join ${table.user} u on u.id = tm.user_id and u.active where tm.champion),
 		certified as (select c.team_id, c.user_id from champions c join ${table.certificate} ce on ce.user_id = c.user_id and ce.track_id = ${CHAMPION_TRACK})
 		select
 			(select count(distinct r.team_id)::int from ${table.responsibility} r join teams t on t.id = r.team_id where r.party = 'nobody') as nobody_teams,

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { qualified } from '$lib/server/db/qualified';
 
 /** Which teams a figure covers: the whole organisation, one department or business unit, or a viewer's own teams. */
 export interface Scope {
@@ -19,7 +20,7 @@ export function teamInScope(scope: Scope): SQL {
 	}
 	if (scope.memberId) {
 		parts.push(
-			sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${table.team.id} and ${table.teamMember.userId} = ${scope.memberId})`
+			sql`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${qualified(table.team.id)} and ${table.teamMember.userId} = ${scope.memberId})`
 		);
 	}
 	return sql.join(parts, sql` and `);

@@ -53,13 +53,16 @@ describe('the responsibility report', () => {
 
 	it('names the active teams without a champion and without a rota', async () => {
 		const teams = active();
-		// A champion flag counts whoever holds it, a deactivated person too (as on the dashboard).
-		const champions = new Set(org.members.filter((m) => m.champion).map((m) => m.teamId));
+		// A deactivated person is nobody's champion (as on the team page and the training report).
+		const activeUsers = new Set(org.users.filter((u) => u.active).map((u) => u.id));
+		const champions = new Set(
+			org.members.filter((m) => m.champion && activeUsers.has(m.userId)).map((m) => m.teamId)
+		);
 		const rotas = new Set(org.rotas.filter((r) => r.userIds.length).map((r) => r.teamId));
 		const report = await responsibilityReport(handle.db, model);
 		expect(names(report.withoutChampion)).toEqual(names(teams.filter((t) => !champions.has(t.id))));
 		expect(names(report.withoutRota)).toEqual(names(teams.filter((t) => !rotas.has(t.id))));
-		expect(names(report.withoutChampion)).toEqual(['Delta']);
+		expect(names(report.withoutChampion)).toEqual(['Beta', 'Delta']);
 		expect(names(report.withoutRota)).toEqual(['Beta', 'Gamma']);
 	});
 });

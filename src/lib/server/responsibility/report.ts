@@ -15,7 +15,8 @@ export async function responsibilityReport(db: Database, model: Model) {
 				id: table.team.id,
 				name: table.team.name,
 				slug: table.team.slug,
-				hasChampion: sql<boolean>`exists (select 1 from ${table.teamMember} where ${table.teamMember.teamId} = ${teamId} and ${table.teamMember.champion})`,
+				// A deactivated person is nobody's champion (as on the team page and the training report).
+				hasChampion: sql<boolean>`exists (select 1 from ${table.teamMember} join ${table.user} on ${table.user.id} = ${table.teamMember.userId} and ${table.user.active} where ${table.teamMember.teamId} = ${teamId} and ${table.teamMember.champion})`,
 				hasRota: sql<boolean>`exists (select 1 from ${table.rotaMember} where ${table.rotaMember.teamId} = ${teamId})`
 			})
 			.from(table.team)
