@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { load as dashboardLoad } from '../../../routes/(app)/dashboard/+page.ser
 import { load as reportLoad } from '../../../routes/(app)/reports/[cycle]/+page.server';
 import { load as teamLoad } from '../../../routes/(app)/teams/[slug]/+page.server';
 import type { Database, DatabaseHandle } from './client';
-import { computingCachedValue } from './revision';
+import { cachedValueComputation } from './revision';
 import { rowsOf } from './rows';
 import * as schema from './schema';
 import { createTestDatabase } from './test-db';
@@ -61,12 +62,16 @@ describe('every table a cached value reads bumps the data revision', () => {
 	let explain: (query: string, params: unknown[]) => Promise<unknown>;
 	const users: Record<string, SessionUser> = {};
 
+	const computing = new AsyncLocalStorage<string>();
+	const plainRun = cachedValueComputation.run;
+
 	beforeAll(async () => {
 		handle = await createTestDatabase();
 		await seedDemo(handle.db, 'demo password for tests');
+		cachedValueComputation.run = (key, compute) => computing.run(key, compute);
 		const logger: Logger = {
 			logQuery(query, params) {
-				const key = computingCachedValue.getStore();
+				const key = computing.getStore();
 				if (key) queries.push({ key, sql: query, params });
 			}
 		};
@@ -89,7 +94,10 @@ describe('every table a cached value reads bumps the data revision', () => {
 			users[u.role] ??= { id: u.id, email: u.email, name: u.name, role: u.role };
 		}
 	});
-	afterAll(() => handle.close());
+	afterAll(async () => {
+		cachedValueComputation.run = plainRun;
+		await handle.close();
+	});
 
 	const event = (user: SessionUser, url: string, params: Record<string, string> = {}) =>
 		({

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { rowsOf } from './rows';
@@ -46,10 +45,13 @@ export async function followRevision(
 }
 
 /**
- * The key of the cached value whose queries are running: lets a test see every table a cached
- * value reads, so that each of them has a revision trigger (revision-coverage.test.ts).
+ * Runs the computation of a cached value. A test replaces it to see every table a cached value
+ * reads, so that each has a revision trigger (revision-coverage.test.ts); the server keeps this
+ * plain call (an AsyncLocalStorage here would tax every promise of every request).
  */
-export const computingCachedValue = new AsyncLocalStorage<string>();
+export const cachedValueComputation = {
+	run: <T>(_key: string, compute: () => T): T => compute()
+};
 
 type Entry = { revision: string; at: number; value: Promise<unknown> };
 /** Per database (tests open several in one process), per key. */
@@ -77,7 +79,7 @@ export function cachedForRevision<T>(
 	values.delete(key);
 	if (values.size >= LIMIT) values.delete(values.keys().next().value!);
 	// A real promise: awaiting a drizzle query builder again would run the query again.
-	const value = computingCachedValue.run(key, () => Promise.resolve(make()));
+	const value = cachedValueComputation.run(key, () => Promise.resolve(make()));
 	const entry = { revision, at: Date.now(), value };
 	value.catch(() => {
 		if (values.get(key) === entry) values.delete(key);
