@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '$lib/server/db/client';
 import {
 	budgetSettings,
 	handleRequestBudget,
+	LEASE_MS,
 	LEASE_TOKENS,
 	PASSWORD_COST,
 	passwordRoutes,
@@ -125,6 +126,23 @@ describe('the shared per-address budget', () => {
 		let views = 0;
 		for (let i = 0; i < 50; i++) if ((await a.spend('198.51.100.7', 1)).allowed) views++;
 		expect(views).toBeLessThan(LEASE_TOKENS);
+	});
+
+	it("grows a busy address's lease, so the bucket is asked less often, never past a tenth of the burst", async () => {
+		const roomy = { burst: 1000, perSecond: 1 };
+		const asked: number[] = [];
+		const budget = new RequestBudget(roomy, async (_address, tokens) => {
+			asked.push(tokens);
+			return { granted: true };
+		});
+		for (let i = 0; i < 300; i++) await budget.spend('192.0.2.50', 1, 1_000);
+		expect(asked.slice(0, 5)).toEqual([10, 20, 40, 80, 100]);
+		expect(Math.max(...asked)).toBe(100);
+		// An idle lease starts small again.
+		asked.length = 0;
+		await budget.spend('192.0.2.50', 1000, 1_000 + LEASE_MS + 1);
+		await budget.spend('192.0.2.50', 1, 1_000 + 2 * LEASE_MS + 2);
+		expect(asked).toEqual([1000, 10]);
 	});
 
 	it('answers 429 with Retry-After before the route (and its password hash) runs', async () => {

@@ -12,8 +12,8 @@ import { rowsOf } from '$lib/server/db/rows';
  * address and account, for failed sign-ins) comes on top.
  *
  * The bucket lives in the database, so every instance behind a load balancer spends from the same
- * one; an instance takes tokens from it LEASE_TOKENS at a time and spends them locally, so nine
- * page views in ten cost no query.
+ * one; an instance takes tokens from it a lease at a time (10, growing for a busy address) and
+ * spends them locally, so most page views cost no query.
  */
 export interface BudgetSettings {
 	burst: number;
@@ -24,6 +24,12 @@ export const PASSWORD_COST = 20;
 const WRITE_COST = 3;
 const READ_COST = 1;
 export const LEASE_TOKENS = 10;
+/**
+ * A busy address's lease doubles each time it runs out while still fresh, up to a tenth of the
+ * burst (and 100): at most that much can sit unspent on each instance, and the bucket is asked
+ * once per that many page views.
+ */
+export const MAX_LEASE_TOKENS = 100;
 /** Tokens taken but not spent within this time are dropped, so an idle lease never outlives it. */
 export const LEASE_MS = 10_000;
 
@@ -107,7 +113,7 @@ export type Spend = { allowed: true } | { allowed: false; retryAfterSeconds: num
 
 /** One instance's leases on the shared buckets. */
 export class RequestBudget {
-	#leases = new Map<string, { tokens: number; until: number }>();
+	#leases = new Map<string, { tokens: number; until: number; size: number }>();
 	#takes = 0;
 
 	constructor(
@@ -125,7 +131,12 @@ export class RequestBudget {
 			return { allowed: true };
 		}
 		const need = cost - held;
-		const want = Math.max(need, LEASE_TOKENS);
+		const largest = Math.max(
+			LEASE_TOKENS,
+			Math.min(MAX_LEASE_TOKENS, Math.floor(this.settings.burst / 10))
+		);
+		const size = lease && lease.until > now ? Math.min(lease.size * 2, largest) : LEASE_TOKENS;
+		const want = Math.max(need, size);
 		let taken = want;
 		let got = await this.take(address, want);
 		if (!got.granted && want > need) {
@@ -133,7 +144,7 @@ export class RequestBudget {
 			got = await this.take(address, need);
 		}
 		if (!got.granted) return { allowed: false, retryAfterSeconds: got.retryAfterSeconds };
-		this.#leases.set(address, { tokens: held + taken - cost, until: now + LEASE_MS });
+		this.#leases.set(address, { tokens: held + taken - cost, until: now + LEASE_MS, size });
 		if (++this.#takes % 1000 === 0) await this.#forgetExpired(now);
 		return { allowed: true };
 	}
