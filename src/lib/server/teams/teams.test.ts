@@ -6,8 +6,8 @@ import * as table from '$lib/server/db/schema';
 import { createOrgUnit, deleteOrgUnit, listOrgUnits } from './org-units';
 import { createTeam, listVisibleTeams, updateTeam } from './teams';
 import { addTeamMember, removeTeamMember, updateTeamMember } from './members';
-import { loadModel } from '$lib/server/model/load-model';
-import { buildOrganisation, type Organisation } from '$lib/server/testing/organisation';
+import type { Organisation } from '$lib/server/testing/organisation';
+import { testOrganisation } from '$lib/server/testing/test-organisation';
 
 describe('org units, teams and members', () => {
 	let handle: DatabaseHandle;
@@ -154,23 +154,17 @@ describe('org units, teams and members', () => {
 });
 
 describe('the team lists people see', () => {
-	let handle: DatabaseHandle;
-	let org: Organisation;
-	beforeAll(async () => {
-		handle = await createTestDatabase();
-		org = await buildOrganisation(handle.db, loadModel());
-	});
-	afterAll(() => handle.close());
+	const t = testOrganisation();
 
 	const expectedRow = (team: Organisation['teams'][number]) => {
-		const unit = org.units.find((u) => u.id === team.orgUnitId);
+		const unit = t.org.units.find((u) => u.id === team.orgUnitId);
 		return {
 			slug: team.slug,
 			active: team.active,
 			orgUnit: unit?.name ?? null,
-			department: org.units.find((u) => u.id === unit?.parentId)?.name ?? null,
+			department: t.org.units.find((u) => u.id === unit?.parentId)?.name ?? null,
 			// Every membership counts, a deactivated person's too: the team page lists them.
-			members: org.members.filter((m) => m.teamId === team.id).length
+			members: t.org.members.filter((m) => m.teamId === team.id).length
 		};
 	};
 	const shown = (rows: Awaited<ReturnType<typeof listVisibleTeams>>) =>
@@ -184,21 +178,21 @@ describe('the team lists people see', () => {
 	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 	it("shows the security team every team with its own members' count", async () => {
-		const expected = [...org.teams].sort(byName).map(expectedRow);
+		const expected = [...t.org.teams].sort(byName).map(expectedRow);
 		expect(new Set(expected.map((t) => t.members)).size).toBeGreaterThan(1);
-		expect(shown(await listVisibleTeams(handle.db, { id: org.adminId, role: 'security' }))).toEqual(
+		expect(shown(await listVisibleTeams(t.db, { id: t.org.adminId, role: 'security' }))).toEqual(
 			expected
 		);
 	});
 
 	it('shows a member their own teams with the full count of each', async () => {
-		const bo = org.user('Bo');
-		const mine = new Set(org.members.filter((m) => m.userId === bo).map((m) => m.teamId));
-		const expected = org.teams
+		const bo = t.org.user('Bo');
+		const mine = new Set(t.org.members.filter((m) => m.userId === bo).map((m) => m.teamId));
+		const expected = t.org.teams
 			.filter((t) => mine.has(t.id))
 			.sort(byName)
 			.map(expectedRow);
 		expect(expected.map((t) => t.slug)).toEqual(['alpha', 'gamma']);
-		expect(shown(await listVisibleTeams(handle.db, { id: bo, role: 'member' }))).toEqual(expected);
+		expect(shown(await listVisibleTeams(t.db, { id: bo, role: 'member' }))).toEqual(expected);
 	});
 });
