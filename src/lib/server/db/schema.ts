@@ -176,6 +176,12 @@ export const cycle = pgTable(
 		startsOn: date('starts_on').notNull(),
 		dueOn: date('due_on').notNull(),
 		status: cycleStatus('status').notNull().default('open'),
+		/** The security team's executive summary for the report (markdown, rendered safely). */
+		summary: text('summary').notNull().default(''),
+		summaryUpdatedAt: timestamp('summary_updated_at', { withTimezone: true }),
+		summaryUpdatedBy: uuid('summary_updated_by').references((): AnyPgColumn => user.id, {
+			onDelete: 'set null'
+		}),
 		createdAt: createdAt(),
 		closedAt: timestamp('closed_at', { withTimezone: true })
 	},
@@ -203,6 +209,8 @@ export const assessment = pgTable(
 		score: doublePrecision('score'),
 		submittedAt: timestamp('submitted_at', { withTimezone: true }),
 		submittedBy: uuid('submitted_by').references(() => user.id, { onDelete: 'set null' }),
+		/** Unanswered criteria the lead confirmed as "no" when submitting (null: none were). */
+		submittedUnanswered: integer('submitted_unanswered'),
 		reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
 		reviewedBy: uuid('reviewed_by').references(() => user.id, { onDelete: 'set null' }),
 		reviewComment: text('review_comment').notNull().default(''),
@@ -430,6 +438,83 @@ export const rotaSwap = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.teamId, t.turnStart] })]
+);
+
+// ── Review questions and the improvement plan ────────────────────────────────
+
+export const questionStatuses = ['open', 'answered', 'withdrawn'] as const;
+export type QuestionStatus = (typeof questionStatuses)[number];
+export const questionStatus = pgEnum('question_status', questionStatuses);
+
+/**
+ * A reviewer's question on one criterion of a submitted assessment. Open questions block
+ * approval; the team's reply marks it answered, a reviewer's follow-up opens it again.
+ */
+export const reviewQuestion = pgTable(
+	'review_question',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		assessmentId: uuid('assessment_id')
+			.notNull()
+			.references(() => assessment.id, { onDelete: 'cascade' }),
+		criterionId: text('criterion_id').notNull(),
+		status: questionStatus('status').notNull().default('open'),
+		askedBy: uuid('asked_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('review_question_assessment_idx').on(t.assessmentId, t.criterionId)]
+);
+
+/** One message in a question's thread (the first is the question itself). */
+export const questionMessage = pgTable(
+	'question_message',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		questionId: uuid('question_id')
+			.notNull()
+			.references(() => reviewQuestion.id, { onDelete: 'cascade' }),
+		authorId: uuid('author_id').references(() => user.id, { onDelete: 'set null' }),
+		body: text('body').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('question_message_question_idx').on(t.questionId, t.createdAt)]
+);
+
+export const planStatuses = ['planned', 'in_progress', 'done', 'dropped'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
+export const planStatus = pgEnum('plan_status', planStatuses);
+
+/**
+ * One item of a team's improvement plan: what will be done for a practice (or one criterion),
+ * by whom and when. It belongs to the team, not to a cycle, so it carries over until done or
+ * dropped; `version` guards against two people overwriting each other.
+ */
+export const planItem = pgTable(
+	'plan_item',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		practiceId: text('practice_id').notNull(),
+		criterionId: text('criterion_id'),
+		action: text('action').notNull(),
+		ownerId: uuid('owner_id').references(() => user.id, { onDelete: 'set null' }),
+		dueOn: date('due_on').notNull(),
+		status: planStatus('status').notNull().default('planned'),
+		/** Where it came from: a next step, a target, a reviewer's question, or typed by hand. */
+		source: text('source').notNull().default('manual'),
+		questionId: uuid('question_id').references(() => reviewQuestion.id, { onDelete: 'set null' }),
+		/** The cycle that was current when the item was made. */
+		cycleId: uuid('cycle_id').references(() => cycle.id, { onDelete: 'set null' }),
+		version: integer('version').notNull().default(1),
+		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		closedAt: timestamp('closed_at', { withTimezone: true })
+	},
+	(t) => [index('plan_item_team_idx').on(t.teamId, t.status)]
 );
 
 // ── Training ─────────────────────────────────────────────────────────────────
