@@ -80,12 +80,32 @@ describe('team access (role × membership × action)', () => {
 
 describe('navigation', () => {
 	it('shows Admin only to admins and Reports only to those who may read them', () => {
-		const labels = (role: GlobalRole) => navigationFor(actor(role)).map((i) => i.label);
+		const labels = (role: GlobalRole) =>
+			navigationFor(actor(role), { inAnyTeam: true }).map((i) => i.label);
 		expect(labels('admin')).toContain('Admin');
 		expect(labels('security')).not.toContain('Admin');
 		expect(labels('leadership')).toContain('Reports');
 		expect(labels('member')).not.toContain('Reports');
 		expect(labels('member')).toContain('My teams');
+	});
+
+	it('says "Teams" to those who see every team and "My teams" only to members of one', () => {
+		const teamsLink = (role: GlobalRole, inAnyTeam: boolean) =>
+			navigationFor(actor(role), { inAnyTeam })
+				.filter((i) => i.href === '/teams')
+				.map((i) => i.label);
+		for (const role of ['admin', 'security', 'leadership'] as const) {
+			expect(teamsLink(role, false), role).toEqual(['Teams']);
+			expect(teamsLink(role, true), role).toEqual(['Teams']);
+		}
+		expect(teamsLink('member', true)).toEqual(['My teams']);
+		expect(teamsLink('member', false)).toEqual([]);
+		expect(navigationFor(actor('member'), { inAnyTeam: false }).map((i) => i.href)).toEqual([
+			'/dashboard',
+			'/assessments',
+			'/tools',
+			'/training'
+		]);
 	});
 });
 

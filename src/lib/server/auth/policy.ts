@@ -112,11 +112,21 @@ export interface NavItem {
 	available: boolean;
 }
 
-/** The app shell's navigation: only the areas this role may open. */
-export function navigationFor(actor: Actor): NavItem[] {
+/**
+ * The app shell's navigation: only the areas this role may open. Those who see every team get
+ * "Teams"; anyone else gets "My teams" only while they belong to a team (the page has nothing
+ * for them otherwise).
+ */
+export function navigationFor(actor: Actor, facts: { inAnyTeam: boolean }): NavItem[] {
+	const seesAll = can(actor, 'teams.viewAll');
 	const items: (NavItem & { allowed: boolean })[] = [
 		{ href: '/dashboard', label: 'Dashboard', available: true, allowed: true },
-		{ href: '/teams', label: 'My teams', available: true, allowed: true },
+		{
+			href: '/teams',
+			label: seesAll ? 'Teams' : 'My teams',
+			available: true,
+			allowed: seesAll || facts.inAnyTeam
+		},
 		{ href: '/assessments', label: 'Assessments', available: true, allowed: true },
 		{ href: '/tools', label: 'Tools', available: true, allowed: true },
 		{

@@ -47,6 +47,16 @@ export function listVisibleTeams(db: Database, actor: Actor) {
 	return query.where(inArray(table.team.id, ownTeams));
 }
 
+/** Whether someone belongs to any team (the teams /teams lists for them, archived included). */
+export async function belongsToAnyTeam(db: Database, userId: string): Promise<boolean> {
+	const [row] = await db
+		.select({ teamId: table.teamMember.teamId })
+		.from(table.teamMember)
+		.where(eq(table.teamMember.userId, userId))
+		.limit(1);
+	return row !== undefined;
+}
+
 /** The members of one team, leads first. */
 export function listTeamMembers(db: Database, teamId: string) {
 	return db
