@@ -69,7 +69,13 @@ describe('team access (role × membership × action)', () => {
 		['leadership', null, 'manageMembers', false],
 		['admin', null, 'view', true],
 		['admin', null, 'edit', true],
-		['admin', null, 'manageMembers', true]
+		['admin', null, 'manageMembers', true],
+		['member', null, 'editPlan', false],
+		['member', member, 'editPlan', true],
+		['member', lead, 'editPlan', true],
+		['security', null, 'editPlan', false],
+		['leadership', null, 'editPlan', false],
+		['admin', null, 'editPlan', true]
 	];
 	for (const [role, membership, action, expected] of cases) {
 		it(`${role} ${membership ? `(team ${membership.role})` : '(outsider)'} ${expected ? 'may' : 'may not'} ${action}`, () => {

@@ -50,7 +50,8 @@ export const teamActions = [
 	'submit',
 	'manageMembers',
 	'editResponsibility',
-	'manageRota'
+	'manageRota',
+	'editPlan'
 ] as const;
 export type TeamAction = (typeof teamActions)[number];
 
@@ -58,6 +59,8 @@ export type TeamAction = (typeof teamActions)[number];
  * The one rule for team data. Members and leads see and edit their own team (answer its
  * assessment and record its tools); leads and admins submit it and manage membership and the
  * on-call rota; leads and the security team set who is responsible for each practice; security and leadership see every team; nobody else sees anything.
+ * The improvement plan is the team's own: its members and leads make and change items (admins
+ * too), while security and leadership only read it.
  */
 export function canOnTeam(
 	actor: Actor,
@@ -68,6 +71,7 @@ export function canOnTeam(
 		case 'view':
 			return membership !== null || can(actor, 'teams.viewAll');
 		case 'edit':
+		case 'editPlan':
 			return membership !== null || actor.role === 'admin';
 		case 'submit':
 			return membership?.role === 'lead' || actor.role === 'admin';
