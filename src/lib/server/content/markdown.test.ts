@@ -300,22 +300,25 @@ describe('renderMarkdown: headings', () => {
 });
 
 describe('renderMarkdown: task lists', () => {
-	it('renders disabled checkboxes', () => {
+	const todo =
+		'<span class="task-box" aria-hidden="true">☐</span><span class="visually-hidden">To do: </span>';
+	const done =
+		'<span class="task-box" aria-hidden="true">☑</span><span class="visually-hidden">Done: </span>';
+
+	it('renders each box as a symbol with words for screen readers, never as a form control', () => {
 		const out = html('- [ ] to do <b>\n- [x] done **well**\n- [X] also done\n- not a task [ ]');
 		expect(out).toContain('<ul class="contains-task-list">');
-		expect(out).toContain(
-			'<li class="task-list-item"><input type="checkbox" disabled> to do &lt;b&gt;</li>'
-		);
-		expect(out).toContain(
-			'<li class="task-list-item"><input type="checkbox" disabled checked> done <strong>well</strong></li>'
-		);
-		expect(out).toContain('<input type="checkbox" disabled checked> also done');
+		expect(out).toContain(`<li class="task-list-item">${todo} to do &lt;b&gt;</li>`);
+		expect(out).toContain(`<li class="task-list-item">${done} done <strong>well</strong></li>`);
+		expect(out).toContain(`${done} also done`);
 		expect(out).toContain('<li>not a task [ ]</li>');
-		expect(out.match(/<input/g)).toHaveLength(3);
+		// An unlabelled control is what axe reported (rule `label`, critical).
+		expect(out).not.toContain('<input');
+		expect(out.match(/class="task-box"/g)).toHaveLength(3);
 	});
 
 	it('leaves brackets elsewhere alone', () => {
-		expect(html('[ ] not in a list')).not.toContain('<input');
+		expect(html('[ ] not in a list')).not.toContain('task-box');
 	});
 });
 

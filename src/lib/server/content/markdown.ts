@@ -225,7 +225,7 @@ function taskItem(state: StateCore, tokens: Token[], i: number): void {
 	const match = first?.type === 'text' ? TASK.exec(first.content) : null;
 	if (!first || !match) return;
 	first.content = first.content.slice(match[0].length);
-	const box = new state.Token('task_checkbox', 'input', 0);
+	const box = new state.Token('task_checkbox', 'span', 0);
 	box.meta = { checked: match[1] !== ' ' };
 	tokens[i]!.children!.unshift(box);
 	const item = tokens[i - 2]!;
@@ -310,10 +310,12 @@ md.renderer.rules.callout_open = (tokens, idx) => {
 md.renderer.rules.callout_close = () => '</aside>\n';
 md.renderer.rules.broken_link = (tokens, idx) =>
 	`<span class="broken-link">${escapeHtml(tokens[idx]!.content)}</span>`;
+// A task's box is text, not a form control: a checkbox nobody can tick needs a label of its own
+// (axe `label`) and reads as a control; this reads "To do: …" or "Done: …".
 md.renderer.rules.task_checkbox = (tokens, idx) =>
 	tokens[idx]!.meta?.checked
-		? '<input type="checkbox" disabled checked>'
-		: '<input type="checkbox" disabled>';
+		? '<span class="task-box" aria-hidden="true">☑</span><span class="visually-hidden">Done: </span>'
+		: '<span class="task-box" aria-hidden="true">☐</span><span class="visually-hidden">To do: </span>';
 
 /** Renders content markdown to HTML that is safe for `{@html}`, with its headings and any problems. */
 export function renderMarkdown(source: string, options: RenderOptions = {}): Rendered {
