@@ -75,7 +75,14 @@ describe('team access (role × membership × action)', () => {
 		['member', lead, 'editPlan', true],
 		['security', null, 'editPlan', false],
 		['leadership', null, 'editPlan', false],
-		['admin', null, 'editPlan', true]
+		['admin', null, 'editPlan', true],
+		['member', member, 'answerQuestions', true],
+		['member', lead, 'answerQuestions', true],
+		['admin', lead, 'answerQuestions', true],
+		['member', null, 'answerQuestions', false],
+		['security', null, 'answerQuestions', false],
+		['leadership', null, 'answerQuestions', false],
+		['admin', null, 'answerQuestions', false]
 	];
 	for (const [role, membership, action, expected] of cases) {
 		it(`${role} ${membership ? `(team ${membership.role})` : '(outsider)'} ${expected ? 'may' : 'may not'} ${action}`, () => {

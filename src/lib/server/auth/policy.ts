@@ -51,7 +51,8 @@ export const teamActions = [
 	'manageMembers',
 	'editResponsibility',
 	'manageRota',
-	'editPlan'
+	'editPlan',
+	'answerQuestions'
 ] as const;
 export type TeamAction = (typeof teamActions)[number];
 
@@ -60,7 +61,8 @@ export type TeamAction = (typeof teamActions)[number];
  * assessment and record its tools); leads and admins submit it and manage membership and the
  * on-call rota; leads and the security team set who is responsible for each practice; security and leadership see every team; nobody else sees anything.
  * The improvement plan is the team's own: its members and leads make and change items (admins
- * too), while security and leadership only read it.
+ * too), while security and leadership only read it. Only the team answers a reviewer's
+ * questions: an admin outside it does not speak for it.
  */
 export function canOnTeam(
 	actor: Actor,
@@ -80,6 +82,8 @@ export function canOnTeam(
 			return membership?.role === 'lead' || can(actor, 'teams.manage');
 		case 'editResponsibility':
 			return membership?.role === 'lead' || can(actor, 'tools.manage');
+		case 'answerQuestions':
+			return membership !== null;
 	}
 }
 
