@@ -14,6 +14,7 @@ const practices: PracticeFile[] = readdirSync('content/model/practices')
 const practice = (id: string) => practices.find((p) => p.id === id)!;
 const criteria = (id: string, level: number) => practice(id).levels[level - 1]!.criteria;
 const inPhase = (phase: string) => practices.filter((p) => p.phase === phase).length;
+const total = practices.reduce((n, p) => n + p.levels.flatMap((l) => l.criteria).length, 0);
 
 const slug = 'assessment-journey';
 const cycle = '2027-Q1';
@@ -82,10 +83,31 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	await expect(leadGroup.getByLabel('Some teams or repos', { exact: true })).toBeChecked();
 	await expect(member.getByRole('button', { name: 'Submit for review' })).toHaveCount(0);
 
-	// The lead submits; security returns it; the lead resubmits; security approves.
+	// The lead sees what is unanswered, per phase, and must confirm it is submitted as "no".
 	await lead.goto(base);
+	const submitForm = lead.getByRole('form', { name: 'Submit for review' });
+	const answeredByHand =
+		criteria('threat-modeling', 1).length + criteria('code-review', 1).length + 2;
+	const left = total - answeredByHand;
+	await expect(submitForm).toContainText(`${left} criteria are unanswered`);
+	await expect(submitForm).toContainText('counts as “no” (0) in the score');
+	await expect(submitForm.getByRole('heading', { name: /^Build \(\d+\)$/ })).toBeVisible();
+	await lead.getByRole('button', { name: 'Submit for review' }).click();
+	await expect(submitForm.getByRole('alert')).toContainText(
+		`${left} criteria are unanswered: answer them, or confirm`
+	);
+	await expect(lead.getByText('Draft', { exact: true })).toBeVisible();
+	// A link in the list leads to the criterion on its phase page.
+	const firstLink = submitForm.getByRole('link').first();
+	const target = (await firstLink.getAttribute('href'))!.split('#')[1]!;
+	await firstLink.click();
+	await expect(lead.locator(`#${target}`)).toBeInViewport();
+	await expect(lead.getByText(/\d+ of \d+ answered in /)).toBeVisible();
+	await lead.goto(base);
+	await lead.getByLabel(`Submit the ${left} unanswered criteria as “no”`).check();
 	await lead.getByRole('button', { name: 'Submit for review' }).click();
 	await expect(lead.getByRole('status')).toContainText('Submitted');
+	// The lead submits; security returns it; the lead resubmits; security approves.
 	const security = await browser.newPage();
 	await signIn(security, demo.url, demo.security, demo.password);
 	await security.goto(`${demo.url}/assessments`);
@@ -99,7 +121,9 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	await expect(security.getByRole('status')).toContainText('Returned');
 	await lead.goto(base);
 	await expect(lead.getByText('Please add evidence for the code review answers.')).toBeVisible();
+	await lead.getByLabel(`Submit the ${left} unanswered criteria as “no”`).check();
 	await lead.getByRole('button', { name: 'Submit for review' }).click();
+	await expect(lead.getByRole('status')).toContainText('Submitted');
 	await security.goto(base);
 	await security.getByRole('button', { name: 'Approve' }).click();
 	await expect(security.getByText('Approved', { exact: true })).toBeVisible();

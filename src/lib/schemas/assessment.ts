@@ -79,6 +79,21 @@ export const practiceSettingsSchema = z
 		message: 'Say why this practice does not apply to your team.'
 	});
 
+/**
+ * Submitting: how many unanswered criteria the lead confirmed are submitted as "no" (the
+ * checkbox sends the number they were shown; unticked, nothing is confirmed).
+ */
+export const submitSchema = z.object({
+	confirmUnanswered: z.preprocess(
+		(v) => (v === undefined || v === '' ? 0 : v),
+		z.coerce
+			.number({ error: 'Reload the page and try again.' })
+			.int('Reload the page and try again.')
+			.min(0, 'Reload the page and try again.')
+			.max(10_000, 'Reload the page and try again.')
+	)
+});
+
 export const reviewSchema = z.object({
 	decision: z.enum(['approve', 'return'], { error: 'Choose approve or return.' }),
 	comment: z

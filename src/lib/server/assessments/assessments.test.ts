@@ -48,6 +48,8 @@ describe('cycles, answers and stored scores', () => {
 		teamId = teams[0]!.id;
 	});
 	afterAll(() => handle.close());
+	/** Confirms every unanswered criterion at submission (what is left is not this test's subject). */
+	const everything = () => ({ model, confirmedUnanswered: Number.MAX_SAFE_INTEGER });
 
 	const current = async (cycle = '2026-Q1') =>
 		(await findAssessment(handle.db, teamId, cycle))!.assessment;
@@ -174,7 +176,9 @@ describe('cycles, answers and stored scores', () => {
 	it('moves through submit, return with comment, resubmit and approve; submitted is read-only', async () => {
 		const a = await current();
 		expect((await transitionAssessment(handle.db, ctx(), a.id, 'approve')).ok).toBe(false);
-		expect((await transitionAssessment(handle.db, ctx(), a.id, 'submit')).ok).toBe(true);
+		expect(
+			(await transitionAssessment(handle.db, ctx(), a.id, 'submit', '', everything())).ok
+		).toBe(true);
 		expect(await answer('threat-modeling.1.a', 0)).toMatchObject({ ok: false, kind: 'locked' });
 		expect(await transitionAssessment(handle.db, ctx(), a.id, 'return', '')).toMatchObject({
 			ok: false,
@@ -185,7 +189,9 @@ describe('cycles, answers and stored scores', () => {
 		).toBe(true);
 		expect((await current()).reviewComment).toBe('Add evidence for SAST');
 		expect((await answer('static-analysis.1.a', 1)).ok).toBe(true);
-		expect((await transitionAssessment(handle.db, ctx(), a.id, 'submit')).ok).toBe(true);
+		expect(
+			(await transitionAssessment(handle.db, ctx(), a.id, 'submit', '', everything())).ok
+		).toBe(true);
 		expect((await transitionAssessment(handle.db, ctx(), a.id, 'approve')).ok).toBe(true);
 		expect((await current()).status).toBe('approved');
 		const actions = (await handle.db.select().from(table.auditLog)).map((r) => r.action);

@@ -40,7 +40,9 @@ describe('reviewing an assessment', () => {
 			{ actor: people[key]!, actorId: people[key]!.id, ip: '127.0.0.1', teamId: team },
 			(await assessment(team)).id,
 			s,
-			comment
+			comment,
+			// Everything unanswered is confirmed: these tests are about who may review.
+			{ model: loadModel(), confirmedUnanswered: Number.MAX_SAFE_INTEGER }
 		);
 	const audits = () =>
 		handle!.db

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, notExists, sql } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
+import { openQuestionCount } from './question-threads';
 import {
 	reviewRight,
 	rolesWith,
@@ -10,7 +11,10 @@ import {
 	type ReviewRight
 } from '$lib/server/auth/policy';
 import type { ActorContext } from '$lib/server/users/accounts';
+import type { Model } from '$lib/server/model/types';
 import { stepAllowed, transitions, type Transition } from './workflow';
+import { assessmentProgressOf } from './overview';
+import { unansweredCount } from './progress';
 
 export type TransitionResult = { ok: true } | { ok: false; field: string; message: string };
 
@@ -62,6 +66,12 @@ const refusals: Record<Exclude<ReviewRight, { allowed: true }>['reason'], string
 		'You belong to this team: someone outside it reviews its assessment (separation of duties).'
 };
 
+/** Why an assessment with open questions cannot be approved yet. */
+function openQuestionsRefusal(open: number): string {
+	const questions = open === 1 ? '1 open question' : `${open} open questions`;
+	return `Not approved: ${questions} to the team. Approve once each is answered or withdrawn, or return the assessment.`;
+}
+
 /**
  * Moves an assessment through draft → submitted → approved / returned. Who may submit is
  * decided by the route's team access; approving and returning are checked here as well, inside
@@ -72,7 +82,9 @@ export async function transitionAssessment(
 	ctx: ActorContext & { actor: Actor; teamId: string },
 	assessmentId: string,
 	step: Transition,
-	comment = ''
+	comment = '',
+	/** For a submission: the model, and how many unanswered criteria the lead confirmed as "no". */
+	submission?: { model: Model; confirmedUnanswered: number }
 ): Promise<TransitionResult> {
 	if (step === 'return' && !comment.trim()) {
 		return {
@@ -110,13 +122,27 @@ export async function transitionAssessment(
 		}
 		const now = new Date();
 		let selfReview = false;
+		let unanswered = 0;
 		if (step === 'submit') {
+			if (!submission) throw new Error('Submitting needs the model to count what is unanswered.');
+			// Counted here, under the row lock: what the lead confirmed must still be all there is.
+			unanswered = unansweredCount(await assessmentProgressOf(tx, submission.model, assessmentId));
+			if (unanswered > submission.confirmedUnanswered)
+				return {
+					ok: false as const,
+					field: 'confirmUnanswered',
+					message:
+						unanswered === 1
+							? '1 criterion is unanswered: answer it, or confirm that it is submitted as “no”.'
+							: `${unanswered} criteria are unanswered: answer them, or confirm that they are submitted as “no”.`
+				};
 			await tx
 				.update(table.assessment)
 				.set({
 					status: to,
 					submittedAt: now,
 					submittedBy: ctx.actorId,
+					submittedUnanswered: unanswered || null,
 					selfReviewed: false,
 					updatedAt: now
 				})
@@ -126,6 +152,12 @@ export async function transitionAssessment(
 			const right = await reviewRightOn(tx, ctx.actor, row.teamId, membership);
 			if (!right.allowed)
 				return { ok: false as const, field: 'form', message: refusals[right.reason] };
+			if (step === 'approve') {
+				// Under the row lock that question writes take too: none can open in between.
+				const open = await openQuestionCount(tx, assessmentId);
+				if (open)
+					return { ok: false as const, field: 'form', message: openQuestionsRefusal(open) };
+			}
 			await tx
 				.update(table.assessment)
 				.set({
@@ -149,6 +181,7 @@ export async function transitionAssessment(
 				from: row.status,
 				to,
 				...(comment.trim() ? { comment: comment.trim() } : {}),
+				...(unanswered ? { unansweredSubmittedAsNo: unanswered } : {}),
 				...(selfReview ? { selfReview: true } : {})
 			},
 			ip: ctx.ip

@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import { reviewSchema } from '$lib/schemas/assessment';
+import { reviewSchema, submitSchema } from '$lib/schemas/assessment';
 import { formFailure, parseForm } from '$lib/schemas/parse';
 import { requireAssessmentAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
@@ -39,11 +39,15 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	submit: async (event) => {
 		const a = await requireAssessmentAccess(event, event.params.slug, event.params.cycle, 'submit');
+		const parsed = parseForm(submitSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'submit' }));
 		const result = await transitionAssessment(
 			event.locals.db,
 			{ actor: a.user, actorId: a.user.id, ip: event.locals.ip, teamId: a.team.id },
 			a.assessment.id,
-			'submit'
+			'submit',
+			'',
+			{ model: getModel(), confirmedUnanswered: parsed.data.confirmUnanswered }
 		);
 		if (!result.ok)
 			return fail(400, formFailure({ [result.field]: result.message }, { action: 'submit' }));

@@ -101,3 +101,70 @@ describe("reviewing one's own team's assessment", () => {
 		expect(await status()).toEqual({ status: 'approved', reviewedBy: outsider.id });
 	});
 });
+
+// The submit action from a crafted form: without the confirmation, or with a made-up number,
+// nothing is submitted.
+describe('submitting through the action', () => {
+	let handle: DatabaseHandle;
+	let lead: SessionUser;
+	let slug = '';
+	let cycle = '';
+	let assessmentId = '';
+
+	beforeAll(async () => {
+		handle = await createTestDatabase();
+		await seedDemo(handle.db, 'demo password for tests');
+		const [row] = await handle.db
+			.select({ team: table.team, cycle: table.cycle, id: table.assessment.id, user: table.user })
+			.from(table.assessment)
+			.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
+			.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+			.innerJoin(
+				table.teamMember,
+				and(eq(table.teamMember.teamId, table.team.id), eq(table.teamMember.role, 'lead'))
+			)
+			.innerJoin(table.user, eq(table.user.id, table.teamMember.userId))
+			.where(and(eq(table.cycle.status, 'open'), eq(table.assessment.status, 'draft')))
+			.limit(1);
+		slug = row!.team.slug;
+		cycle = row!.cycle.name;
+		assessmentId = row!.id;
+		const u = row!.user;
+		lead = { id: u.id, email: u.email, name: u.name, role: u.role };
+	});
+	afterAll(() => handle.close());
+
+	const submit = (form: Record<string, string>) =>
+		actions.submit!({
+			locals: { db: handle.db, user: lead, ip: '127.0.0.1' },
+			params: { slug, cycle },
+			url: new URL(`http://127.0.0.1/teams/${slug}/assessments/${cycle}`),
+			request: new Request('http://127.0.0.1/', { method: 'POST', body: new URLSearchParams(form) })
+		} as never) as Promise<{ status?: number; data?: { errors: Record<string, string> } }>;
+	const status = async () =>
+		(
+			await handle.db
+				.select({ status: table.assessment.status })
+				.from(table.assessment)
+				.where(eq(table.assessment.id, assessmentId))
+		)[0]!.status;
+
+	it('refuses a submission that does not confirm what is unanswered, beside the checkbox', async () => {
+		const page = (await load({
+			locals: { db: handle.db, user: lead, ip: '127.0.0.1' },
+			params: { slug, cycle },
+			url: new URL(`http://127.0.0.1/teams/${slug}/assessments/${cycle}`)
+		} as never)) as { phases: { unanswered: unknown[] }[]; canSubmit: boolean };
+		expect(page.canSubmit).toBe(true);
+		const left = page.phases.reduce((n, p) => n + p.unanswered.length, 0);
+		expect(left).toBeGreaterThan(0);
+		const refused = await submit({});
+		expect(refused.status).toBe(400);
+		expect(refused.data!.errors.confirmUnanswered).toMatch(`${left} criteria are unanswered`);
+		expect((await submit({ confirmUnanswered: 'all of them' })).status).toBe(400);
+		expect((await submit({ confirmUnanswered: String(left - 1) })).status).toBe(400);
+		expect(await status()).toBe('draft');
+		expect(await submit({ confirmUnanswered: String(left) })).toMatchObject({ action: 'submit' });
+		expect(await status()).toBe('submitted');
+	});
+});

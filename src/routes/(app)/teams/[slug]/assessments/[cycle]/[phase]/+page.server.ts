@@ -4,7 +4,8 @@ import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
 import { requireAssessmentAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { getModel } from '$lib/server/model/load-model';
-import { criteriaOf } from '$lib/server/model/criteria';
+import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
+import { assessmentProgressOf } from '$lib/server/assessments/overview';
 import {
 	answerFingerprint,
 	phaseForm,
@@ -24,7 +25,21 @@ export const load: PageServerLoad = async (event) => {
 	const model = getModel();
 	const phase = model.phases.find((p) => p.id === event.params.phase);
 	if (!phase) error(404, 'Unknown phase');
-	const form = await phaseForm(event.locals.db, access, phase);
+	const [form, progress] = await Promise.all([
+		phaseForm(event.locals.db, access, phase),
+		assessmentProgressOf(event.locals.db, model, access.assessment.id)
+	]);
+	const at = model.phases.indexOf(phase);
+	const here = progress[at]!;
+	const open = new Set(here.unanswered.map((c) => c.id));
+	// Criteria that need an answer here, in page order: not-applicable practices need none.
+	const criteria = phase.practices
+		.filter((p, i) => !here.practices[i]!.notApplicable)
+		.flatMap((p) => criterionIdsOf([p]));
+	const later = progress
+		.slice(at + 1)
+		.concat(progress.slice(0, at))
+		.find((p) => p.unanswered.length);
 	const editable =
 		canOnTeam(access.user, access.membership, 'edit') &&
 		isEditable({ status: access.assessment.status, cycleStatus: access.cycle.status });
@@ -35,9 +50,23 @@ export const load: PageServerLoad = async (event) => {
 		phases: model.phases.map((p) => ({ id: p.id, name: p.name })),
 		phase: { id: phase.id, name: phase.name, description: phase.description },
 		practices: form,
+		progress: {
+			criteria,
+			answered: Object.fromEntries(criteria.map((id) => [id, !open.has(id)])),
+			later: later
+				? {
+						href: `/teams/${access.team.slug}/assessments/${access.cycle.name}/${later.id}#criterion-${later.unanswered[0]!.id}`,
+						phase: later.name
+					}
+				: null
+		},
+		previousPhase: at > 0 ? pickPhase(model.phases[at - 1]!) : null,
+		nextPhase: at < model.phases.length - 1 ? pickPhase(model.phases[at + 1]!) : null,
 		editable
 	};
 };
+
+const pickPhase = (p: { id: string; name: string }) => ({ id: p.id, name: p.name });
 
 type Event = Parameters<Actions[string]>[0];
 
