@@ -155,8 +155,7 @@ export async function transitionAssessment(
 			if (step === 'approve') {
 				// Under the row lock that question writes take too: none can open in between.
 				const open = await openQuestionCount(tx, assessmentId);
-				if (open)
-					return { ok: false as const, field: 'form', message: openQuestionsRefusal(open) };
+				if (open) return { ok: false as const, field: 'form', message: openQuestionsRefusal(open) };
 			}
 			await tx
 				.update(table.assessment)
