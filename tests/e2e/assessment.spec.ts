@@ -101,7 +101,7 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	const firstLink = submitForm.getByRole('link').first();
 	const target = (await firstLink.getAttribute('href'))!.split('#')[1]!;
 	await firstLink.click();
-	await expect(lead.locator(`#${target}`)).toBeInViewport();
+	await expect(lead.locator(`[id="${target}"]`)).toBeInViewport();
 	await expect(lead.getByText(/\d+ of \d+ answered in /)).toBeVisible();
 	await lead.goto(base);
 	await lead.getByLabel(`Submit the ${left} unanswered criteria as “no”`).check();
