@@ -38,36 +38,94 @@ export function orgScore(teams: readonly Pick<TeamRow, 'score' | 'previousScore'
 	return { now, previous, change: now && previous ? round(now.mean - previous.mean) : null };
 }
 
+/** One team's stored result for one practice, as the level figures read it. */
+interface PracticeLevel {
+	teamId: string;
+	practiceId: string;
+	achievedLevel: number;
+	notApplicable: boolean;
+}
+
 /**
- * Per phase, the share of assessed teams whose applicable practices in that phase are all at
- * achieved level 2 or more (a phase where every practice is not applicable is left out).
+ * Per phase, how many teams are at each achieved level, 0 to 4 (`teams[level]`). A team's level
+ * in a phase is the lowest achieved level among its applicable practices there: the phase is
+ * met at a level only when every practice in it is. A team whose practices in a phase are all
+ * not applicable is left out of that phase.
+ */
+export function phaseLevelDistribution(
+	phases: readonly string[],
+	practicePhase: ReadonlyMap<string, string>,
+	rows: readonly PracticeLevel[]
+): { phase: string; teams: number[] }[] {
+	const lowest = new Map<string, number>();
+	for (const r of rows) {
+		if (r.notApplicable) continue;
+		const key = `${r.teamId}|${practicePhase.get(r.practiceId)}`;
+		const level = Math.max(0, Math.min(4, r.achievedLevel));
+		lowest.set(key, Math.min(lowest.get(key) ?? 4, level));
+	}
+	const counts = new Map(phases.map((p) => [p, [0, 0, 0, 0, 0]]));
+	for (const [key, level] of lowest) {
+		const phase = counts.get(key.slice(key.indexOf('|') + 1));
+		if (phase) phase[level]! += 1;
+	}
+	return phases.map((phase) => ({ phase, teams: counts.get(phase)! }));
+}
+
+/**
+ * Per phase, the share of assessed teams at achieved level 2 or more there (every applicable
+ * practice of the phase at level 2 or more; see phaseLevelDistribution).
  */
 export function phaseLevelShares(
 	phases: readonly string[],
 	practicePhase: ReadonlyMap<string, string>,
-	rows: readonly {
-		teamId: string;
-		practiceId: string;
-		achievedLevel: number;
-		notApplicable: boolean;
-	}[]
+	rows: readonly PracticeLevel[]
 ) {
-	const byTeamPhase = new Map<string, { ok: boolean }>();
-	for (const r of rows) {
-		if (r.notApplicable) continue;
-		const key = `${r.teamId}|${practicePhase.get(r.practiceId)}`;
-		const entry = byTeamPhase.get(key) ?? { ok: true };
-		entry.ok &&= r.achievedLevel >= 2;
-		byTeamPhase.set(key, entry);
-	}
-	return phases.map((phase) => {
-		const entries = [...byTeamPhase].filter(([k]) => k.endsWith(`|${phase}`));
-		return {
-			phase,
-			share: entries.length ? entries.filter(([, v]) => v.ok).length / entries.length : 0,
-			teams: entries.length
-		};
+	return phaseLevelDistribution(phases, practicePhase, rows).map(({ phase, teams }) => {
+		const n = teams.reduce((a, b) => a + b, 0);
+		return { phase, share: n ? (teams[2]! + teams[3]! + teams[4]!) / n : 0, teams: n };
 	});
+}
+
+/** How the teams stand against the levels they set as targets, for one practice or a group. */
+export interface TargetGap {
+	/** Applicable practice results with a target. */
+	targets: number;
+	/** Of those, achieved level at or above the target. */
+	met: number;
+	/** Levels missing, summed over the results below their target. */
+	missing: number;
+}
+
+/**
+ * Per practice, targets set, met and the levels still missing (target − achieved level where
+ * the team is below it); results without a target or not applicable are left out.
+ */
+export function targetGaps(
+	practiceIds: readonly string[],
+	rows: readonly (PracticeLevel & { target: number | null })[]
+): ({ practiceId: string } & TargetGap)[] {
+	const gaps = new Map(practiceIds.map((id) => [id, { targets: 0, met: 0, missing: 0 }]));
+	for (const r of rows) {
+		const gap = gaps.get(r.practiceId);
+		if (!gap || r.notApplicable || r.target === null) continue;
+		gap.targets++;
+		if (r.achievedLevel >= r.target) gap.met++;
+		else gap.missing += r.target - r.achievedLevel;
+	}
+	return practiceIds.map((practiceId) => ({ practiceId, ...gaps.get(practiceId)! }));
+}
+
+/** Several practices' target gaps added up (a phase, the organisation). */
+export function sumGaps(gaps: readonly TargetGap[]): TargetGap {
+	return gaps.reduce(
+		(a, g) => ({
+			targets: a.targets + g.targets,
+			met: a.met + g.met,
+			missing: a.missing + g.missing
+		}),
+		{ targets: 0, met: 0, missing: 0 }
+	);
 }
 
 /** Teams whose score fell since the previous cycle by more than `threshold`, biggest drop first. */

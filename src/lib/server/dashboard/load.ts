@@ -7,8 +7,10 @@ import type { Model } from '$lib/server/model/types';
 import {
 	droppedTeams,
 	orgScore,
+	phaseLevelDistribution,
 	phaseLevelShares,
 	progressShares,
+	targetGaps,
 	whereToAct,
 	type TeamRow
 } from './figures';
@@ -96,7 +98,8 @@ function practiceRows(db: Database, scope: Scope, cycle: Cycle) {
 			practiceId: table.assessmentPractice.practiceId,
 			achievedLevel: table.assessmentPractice.achievedLevel,
 			score: table.assessmentPractice.score,
-			notApplicable: table.assessmentPractice.notApplicable
+			notApplicable: table.assessmentPractice.notApplicable,
+			target: table.assessmentPractice.target
 		})
 		.from(table.assessmentPractice)
 		.innerJoin(table.assessment, eq(table.assessment.id, table.assessmentPractice.assessmentId))
@@ -219,6 +222,15 @@ export async function loadDashboard(
 		levelShares: phaseLevelShares(
 			model.phases.map((p) => p.id),
 			practicePhase,
+			practices
+		),
+		levels: phaseLevelDistribution(
+			model.phases.map((p) => p.id),
+			practicePhase,
+			practices
+		),
+		targets: targetGaps(
+			model.practices.map((p) => p.id),
 			practices
 		),
 		trend: chronological.map((c) => ({
