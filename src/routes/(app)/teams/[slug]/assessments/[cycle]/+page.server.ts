@@ -6,6 +6,7 @@ import { canOnTeam } from '$lib/server/auth/policy';
 import { reviewRightOn, transitionAssessment } from '$lib/server/assessments/review';
 import { isEditable, stepAllowed } from '$lib/server/assessments/workflow';
 import { assessmentOverview } from '$lib/server/assessments/overview';
+import { overviewQuestions } from '$lib/server/assessments/question-views';
 import { getModel } from '$lib/server/model/load-model';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,7 +33,9 @@ export const load: PageServerLoad = async (event) => {
 		selfReview: review?.allowed === true && review.selfReview,
 		/** A reviewer who belongs to the team is told why they see no review form. */
 		ownTeamReview: review?.allowed === false && review.reason === 'ownTeam',
-		selfReviewed: a.assessment.selfReviewed
+		selfReviewed: a.assessment.selfReviewed,
+		/** Open questions (they block approval) and the links to the threads and the workspace. */
+		questions: await overviewQuestions(event.locals.db, getModel(), a)
 	};
 };
 

@@ -13,6 +13,7 @@ import {
 } from '$lib/server/assessments/phase-form';
 import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
 import { isEditable } from '$lib/server/assessments/workflow';
+import { phaseQuestions } from '$lib/server/assessments/question-views';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -62,7 +63,9 @@ export const load: PageServerLoad = async (event) => {
 		},
 		previousPhase: at > 0 ? pickPhase(model.phases[at - 1]!) : null,
 		nextPhase: at < model.phases.length - 1 ? pickPhase(model.phases[at + 1]!) : null,
-		editable
+		editable,
+		/** The security team's questions on this phase's criteria (QuestionThread). */
+		questions: await phaseQuestions(event.locals.db, access, phase)
 	};
 };
 
