@@ -7,18 +7,12 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { PlanStatus } from '$lib/server/db/schema';
+import type { PlanProblem, PlanSource } from '$lib/plan';
 import { audit } from '$lib/server/audit/audit-log';
 import { currentCycle } from '$lib/server/assessments/cycles';
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { closedAtAfter, dueDateProblem, today } from './rules';
-
-export const planSources = ['next_step', 'target', 'question', 'manual'] as const;
-export type PlanSource = (typeof planSources)[number];
-
-/** Why a field was refused; the route words it. */
-export type PlanProblem =
-	'unknownPractice' | 'unknownCriterion' | 'ownerNotMember' | 'dueInPast' | 'unknownQuestion';
 
 export interface NewPlanItem {
 	practiceId: string;

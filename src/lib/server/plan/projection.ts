@@ -31,13 +31,31 @@ interface ItemTarget {
 
 /**
  * Met: a criterion item's criterion is answered "all"; a practice item's practice has reached
- * the team's target level (no target set: not met).
+ * the team's target level (no target set: not met). `facts` are the current answer to the
+ * item's criterion and the current practice row; null without a current assessment.
  */
-export function isMet(item: ItemTarget, current: CurrentAnswers | null): boolean {
-	if (!current) return false;
-	if (item.criterionId) return current.answers.get(item.criterionId) === 1;
-	const practice = current.practices.get(item.practiceId);
+export function metBy(
+	item: ItemTarget,
+	facts: {
+		answer: number | null | undefined;
+		practice: Pick<CurrentPractice, 'achievedLevel' | 'target'> | null | undefined;
+	} | null
+): boolean {
+	if (!facts) return false;
+	if (item.criterionId) return facts.answer === 1;
+	const practice = facts.practice;
 	return !!practice && practice.target !== null && practice.achievedLevel >= practice.target;
+}
+
+/** Whether the current answers show an item as met (see metBy). */
+export function isMet(item: ItemTarget, current: CurrentAnswers | null): boolean {
+	return metBy(
+		item,
+		current && {
+			answer: item.criterionId ? current.answers.get(item.criterionId) : undefined,
+			practice: current.practices.get(item.practiceId)
+		}
+	);
 }
 
 export interface Projection {
