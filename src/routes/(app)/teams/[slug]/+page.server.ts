@@ -8,6 +8,7 @@ import { listTeamMembers, teamOrgUnit } from '$lib/server/teams/teams';
 import { listTeamAssessments } from '$lib/server/assessments/assessments';
 import { teamPicture } from '$lib/server/assessments/team-picture';
 import { getModel } from '$lib/server/model/load-model';
+import { teamPlanSummary } from '$lib/server/plan/read';
 import { onDutyByTeam } from '$lib/server/responsibility/report';
 import { toolsUsedForPractices } from '$lib/server/tools/report';
 import { championProgress } from '$lib/server/training/report';
@@ -25,9 +26,11 @@ export const load: PageServerLoad = async (event) => {
 		teamAssessments.then((list) => teamPicture(db, getModel(), list)),
 		championProgress(db, team.id)
 	]);
-	const [toolHints, duty] = await Promise.all([
+	const [toolHints, duty, plan] = await Promise.all([
 		toolsUsedForPractices(db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
-		onDutyByTeam(db, [team.id])
+		onDutyByTeam(db, [team.id]),
+		// One query: the open items and what the newest assessment says about them.
+		teamPlanSummary(db, getModel(), team.id, assessments[0] ?? null)
 	]);
 	const nameOf = (userId?: string) => members.find((m) => m.userId === userId)?.name ?? null;
 	const onDuty = duty.get(team.id);
@@ -48,6 +51,7 @@ export const load: PageServerLoad = async (event) => {
 		picture,
 		assessments,
 		champions,
+		plan: { ...plan, canEdit: canOnTeam(user, membership, 'editPlan') },
 		canManageMembers: canOnTeam(user, membership, 'manageMembers')
 	};
 };

@@ -1,5 +1,5 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
@@ -10,6 +10,7 @@ import { createPlanItem } from '$lib/server/plan/items';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import type { PersonName } from '$lib/server/testing/organisation';
 import { actions, load } from './+page.server';
+import { load as teamPageLoad } from '../+page.server';
 import type { PageServerData } from './$types';
 
 type Fields = Record<string, string>;
@@ -240,6 +241,41 @@ describe('the plan page and its forms', () => {
 		expect((await open(as('Ann'))).counts).toMatchObject({ open: 1, done: 1, all: 2 });
 		const doneList = await open(as('Ann'), 'alpha', '?status=done');
 		expect(doneList.groups.flatMap((g) => g.items.map((i) => i.id))).toEqual([id]);
+	});
+
+	it("puts the team's open and overdue items on the team page, counted as stored", async () => {
+		await t.db.insert(table.planItem).values({
+			teamId: t.org.team('alpha'),
+			practiceId: 'code-review',
+			action: 'Late already',
+			ownerId: as('Bo').id,
+			dueOn: '2020-01-01'
+		});
+		const open = await t.db
+			.select({ dueOn: table.planItem.dueOn })
+			.from(table.planItem)
+			.where(
+				and(
+					eq(table.planItem.teamId, t.org.team('alpha')),
+					inArray(table.planItem.status, ['planned', 'in_progress'])
+				)
+			);
+		const today = new Date().toISOString().slice(0, 10);
+		for (const [user, canEdit] of [
+			[as('Bo'), true],
+			[as('Gus', 'leadership'), false]
+		] as const) {
+			const page = (await teamPageLoad(event(user, 'alpha'))) as unknown as {
+				plan: { open: number; overdue: number; canEdit: boolean; items: { action: string }[] };
+			};
+			expect(page.plan).toMatchObject({
+				open: open.length,
+				overdue: open.filter((i) => i.dueOn < today).length,
+				canEdit
+			});
+			expect(page.plan.items[0]!.action).toBe('Late already');
+		}
+		expect(open.length).toBeGreaterThan(1);
 	});
 
 	it('starts a new item from a next step, a target or a question link', async () => {
