@@ -36,16 +36,30 @@ test('a lead records tools and responsibility; the security team sees the figure
 	const page = await browser.newPage();
 	await signIn(page, demo.url, lead, demo.password);
 	await page.goto(`${team}/tools`);
+	// Tools not in use yet are added from the catalogue search, which filters as you type.
+	const search = page.getByRole('searchbox', { name: 'Search the catalogue' });
 	for (const [tool, state] of [
 		['Nuclei', 'Enforced in the pipeline'],
 		['Grype', 'Adopted'],
 		['Wiz', 'Evaluating']
 	] as const) {
-		await page.getByLabel(`State of ${tool}`, { exact: true }).selectOption({ label: state });
-		await expect(
-			page.getByRole('row', { name: new RegExp(`^${tool}`) }).getByRole('status')
-		).toHaveText('Saved');
+		await search.fill(tool.toLowerCase());
+		await expect(page.getByRole('status').filter({ hasText: /match/ })).toContainText(
+			`“${tool.toLowerCase()}”`
+		);
+		await page.getByLabel(`How far ${tool} is`, { exact: true }).selectOption({ label: state });
+		await page.getByRole('button', { name: `Add ${tool}`, exact: true }).click();
+		await expect(page.getByText(`${tool} is now recorded as`)).toBeVisible();
+		await expect(search).toBeFocused();
+		await expect(page.getByLabel(`State of ${tool}`, { exact: true })).toHaveValue(
+			{ 'Enforced in the pipeline': 'enforced', Adopted: 'adopted', Evaluating: 'evaluating' }[
+				state
+			]
+		);
 	}
+	// A row of the tools in use saves as you go.
+	await page.getByLabel('State of Wiz', { exact: true }).selectOption({ label: 'Adopted' });
+	await expect(page.getByRole('row', { name: /^Wiz/ }).getByRole('status')).toHaveText('Saved');
 	await page.goto(`${team}/responsibility`);
 	await page
 		.getByLabel('Responsible for Secret detection', { exact: true })
@@ -137,7 +151,7 @@ test('another team cannot change these, and bad input changes nothing', async ({
 	});
 	expect(unknown.status()).toBe(400);
 	expect(await unknown.text()).toContain('Unknown or retired tool.');
-	await page.goto(`${demo.url}/teams/payments-api/tools`);
+	await page.goto(`${demo.url}/teams/payments-api/tools?all`);
 	await expect(page.getByLabel('State of Semgrep', { exact: true })).not.toHaveValue('loved');
 });
 
@@ -163,4 +177,28 @@ test('the lead cannot name an outsider accountable or save an empty rota', async
 	expect(await empty.text()).toContain('at least one team member');
 	await page.goto(`${demo.url}/teams/payments-api/rota`);
 	await expect(page.getByText('On duty now')).toBeVisible();
+});
+
+test('without JavaScript a lead searches the catalogue and adds a tool', async ({ browser }) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await signIn(page, demo.url, 'grace.mobile-app@demo.rampart.test', demo.password);
+	await page.goto(`${demo.url}/teams/mobile-app/tools`);
+	await page.getByRole('searchbox', { name: 'Search the catalogue' }).fill('cloud posture');
+	await page.getByRole('button', { name: 'Search', exact: true }).click();
+	await expect(page).toHaveURL(/\?q=cloud\+posture$/);
+	const results = page.getByRole('list', { name: 'Tools that match “cloud posture”' });
+	// Each result names its category.
+	await expect(results.getByRole('listitem').first()).toContainText(
+		'Cloud security posture management (CSPM)'
+	);
+	const first = (await results.getByRole('listitem').first().locator('strong').textContent())!;
+	await page.getByRole('button', { name: `Add ${first}`, exact: true }).click();
+	await expect(page.getByText(`${first} is now recorded as adopted.`)).toBeVisible();
+	// The search is still there after the post, and the tool is now among those in use.
+	await expect(page.getByRole('searchbox', { name: 'Search the catalogue' })).toHaveValue(
+		'cloud posture'
+	);
+	await expect(page.getByLabel(`State of ${first}`, { exact: true })).toHaveValue('adopted');
+	await context.close();
 });

@@ -22,6 +22,21 @@ export const adoptionSchema = z.object({
 		.default('')
 });
 
+/** A tool a team starts to record, from the catalogue search. */
+export const addToolSchema = z.object({
+	toolId: adoptionSchema.shape.toolId,
+	state: z.enum(['evaluating', 'adopted', 'enforced'], {
+		error: 'Choose evaluating, adopted or enforced.'
+	})
+});
+
+/** The catalogue search on a team's tools page (`?q=`). */
+export const toolSearchSchema = z
+	.string()
+	.trim()
+	.max(100, 'Use at most 100 characters.')
+	.superRefine(freeText('line'));
+
 export const toolSchema = z.object({
 	id: z
 		.string({ error: 'Enter an id.' })

@@ -9,13 +9,20 @@ export interface AdoptionInput {
 	toolId: string;
 	state: AdoptionState;
 	since: string | null;
-	note: string;
+	/** Left out when a tool is added from the search: the note it had stays. */
+	note?: string;
 }
 
 export type AdoptionResult = { ok: true } | { ok: false; field: string; message: string };
 
-/** Every active tool by category with this team's adoption (retired tools the team still records stay listed). */
-export async function listTeamAdoption(db: Database, teamId: string) {
+/**
+ * Every active tool by category with this team's adoption (retired tools the team still records
+ * stay listed); with `inUseOnly`, only the tools the team records in a state other than not used.
+ */
+export async function listTeamAdoption(db: Database, teamId: string, { inUseOnly = false } = {}) {
+	const listed = inUseOnly
+		? sql`${table.toolAdoption.state} <> 'not_used'`
+		: sql`${table.tool.retiredAt} is null or ${table.toolAdoption.state} is not null`;
 	return db
 		.select({
 			toolId: table.tool.id,
@@ -33,8 +40,13 @@ export async function listTeamAdoption(db: Database, teamId: string) {
 			table.toolAdoption,
 			and(eq(table.toolAdoption.toolId, table.tool.id), eq(table.toolAdoption.teamId, teamId))
 		)
-		.where(sql`${table.tool.retiredAt} is null or ${table.toolAdoption.state} is not null`)
+		.where(listed)
 		.orderBy(asc(table.toolCategory.name), asc(table.tool.name));
+}
+
+/** How many tools the catalogue offers (retired ones left out). */
+export function countActiveTools(db: Database) {
+	return db.$count(table.tool, isNull(table.tool.retiredAt));
 }
 
 /** Records how far a team has taken a tool; unknown tools and states are refused and nothing changes. */
@@ -68,18 +80,14 @@ export async function setAdoption(
 				and(eq(table.toolAdoption.teamId, teamId), eq(table.toolAdoption.toolId, input.toolId))
 			);
 		const since = input.since ?? (before?.state === input.state ? before.since : null);
-		if (
-			before &&
-			before.state === input.state &&
-			before.since === since &&
-			before.note === input.note
-		) {
+		const note = input.note ?? before?.note ?? '';
+		if (before && before.state === input.state && before.since === since && before.note === note) {
 			return { ok: true as const };
 		}
 		const values = {
 			state: input.state,
 			since,
-			note: input.note,
+			note,
 			updatedAt: new Date(),
 			updatedBy: ctx.actorId
 		};
@@ -96,7 +104,7 @@ export async function setAdoption(
 			targetType: 'tool',
 			targetId: input.toolId,
 			teamId,
-			detail: { from: before ?? null, to: { state: input.state, since, note: input.note } },
+			detail: { from: before ?? null, to: { state: input.state, since, note } },
 			ip: ctx.ip
 		});
 		return { ok: true as const };

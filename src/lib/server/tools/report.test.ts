@@ -13,6 +13,7 @@ import {
 	type TeamSlug
 } from '$lib/server/testing/organisation';
 import { getCatalogue, type Catalogue } from './catalogue';
+import { setToolRetired } from './manage';
 import { adoptionOverview, teamsWithoutTools, toolsUsedForPractices } from './report';
 
 const inUse = (state: AdoptionState) => state === 'adopted' || state === 'enforced';
@@ -37,15 +38,24 @@ describe('the tools page and the team page tool hints', () => {
 		{ cycle: '2026-Q2', team: 'gamma', practiceId: 'secret-detection', score: 1 },
 		{ cycle: '2026-Q2', team: 'gamma', practiceId: 'static-analysis', score: 1 },
 		{ cycle: '2026-Q2', team: 'delta', practiceId: 'code-review', score: 1, notApplicable: true },
+		// Served only by IAST/RASP, whose every tool this test retires: no category serves it.
+		{ cycle: '2026-Q2', team: 'alpha', practiceId: 'runtime-analysis', score: 2 },
+		{ cycle: '2026-Q2', team: 'delta', practiceId: 'dependency-scanning', score: 1 },
+		{ cycle: '2026-Q2', team: 'delta', practiceId: 'runtime-analysis', score: 1 },
 		{ cycle: '2026-Q1', team: 'delta', practiceId: 'threat-modeling', score: 2 },
 		{ cycle: '2026-Q1', team: 'legacy', practiceId: 'secret-detection', score: 3 }
 	];
+
+	/** Categories whose every catalogue tool is retired here: they serve no practice any more. */
+	const emptied = ['iast-rasp'];
 
 	beforeAll(async () => {
 		handle = await createTestDatabase();
 		model = loadModel();
 		catalogue = getCatalogue(new Set(model.practiceById.keys()));
 		org = await buildOrganisation(handle.db, model);
+		for (const t of catalogue.tools.filter((t) => emptied.includes(t.category)))
+			await setToolRetired(handle.db, { actorId: org.adminId, ip: '127.0.0.1' }, t.id, true);
 		for (const s of scores) {
 			const assessment = org.assessments.find(
 				(a) => a.cycleId === org.cycle(s.cycle) && a.teamId === org.team(s.team)
@@ -109,33 +119,50 @@ describe('the tools page and the team page tool hints', () => {
 		});
 	});
 
-	it('names the active teams that scored a practice this cycle with no tool for it', async () => {
+	it('lists per active team the practices it scored this cycle with no tool for them', async () => {
 		const latest = [...org.cycles].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0]!;
-		const expected = scores
-			.filter((s) => s.cycle === latest.name && s.score > 0 && !s.notApplicable)
-			.filter((s) => activeIds().has(org.team(s.team)))
-			.filter((s) => {
-				const categories = catalogue.categories
-					.filter((c) => c.practices.includes(s.practiceId))
-					.map((c) => c.id);
-				const covered = activeAdoptions().some(
-					(a) =>
-						a.teamId === org.team(s.team) &&
-						inUse(a.state) &&
-						categories.includes(categoryOf(a.toolId))
-				);
-				return categories.length > 0 && !covered;
-			})
-			.map((s) => `${s.team} ${s.practiceId}`)
-			.sort();
-		expect(expected).toEqual([
-			'alpha threat-modeling',
-			'beta secret-detection',
-			'gamma secret-detection'
+		/** Categories that serve a practice: those the catalogue still offers a tool of. */
+		const serving = (practiceId: string) =>
+			catalogue.categories
+				.filter((c) => c.practices.includes(practiceId) && !emptied.includes(c.id))
+				.map((c) => c.id);
+		const expected = new Map<string, string[]>();
+		for (const s of scores) {
+			if (s.cycle !== latest.name || s.score <= 0 || s.notApplicable) continue;
+			if (!activeIds().has(org.team(s.team))) continue;
+			const categories = serving(s.practiceId);
+			const covered = activeAdoptions().some(
+				(a) =>
+					a.teamId === org.team(s.team) &&
+					inUse(a.state) &&
+					categories.includes(categoryOf(a.toolId))
+			);
+			if (categories.length > 0 && !covered)
+				expected.set(s.team, [...(expected.get(s.team) ?? []), s.practiceId]);
+		}
+		const practiceOrder = model.practices.map((p) => p.id);
+		const wanted = [...expected.entries()]
+			.map(([team, practices]) => ({
+				team,
+				practices: practices.sort((a, b) => practiceOrder.indexOf(a) - practiceOrder.indexOf(b))
+			}))
+			.sort((a, b) => a.team.localeCompare(b.team));
+		// What the rows above make of it: archived teams, the older cycle, scores of 0, not
+		// applicable and runtime analysis (served by no category with a tool) all left out.
+		expect(wanted).toEqual([
+			{ team: 'alpha', practices: ['threat-modeling'] },
+			{ team: 'beta', practices: ['secret-detection'] },
+			{ team: 'delta', practices: ['dependency-scanning'] },
+			{ team: 'gamma', practices: ['secret-detection'] }
 		]);
 		const result = await teamsWithoutTools(handle.db, model);
 		expect(result.cycle).toBe(latest.name);
-		expect(result.gaps.map((g) => `${g.team.slug} ${g.practice.id}`).sort()).toEqual(expected);
+		expect(
+			result.teams.map((t) => ({ team: t.team.slug, practices: t.practices.map((p) => p.id) }))
+		).toEqual(wanted);
+		expect(result.teams[0]!.practices[0]!.name).toBe(
+			model.practiceById.get('threat-modeling')!.name
+		);
 	});
 
 	it('tells a team how many other active teams use each tool for a practice', async () => {

@@ -94,15 +94,20 @@ export async function adoptionOverview(db: Database, limit = sprawlLimit()) {
 	};
 }
 
-/** Teams that scored a practice in the latest cycle but use no tool that supports it (named: for the security team). */
+/**
+ * Per active team, the practices it scored in the latest cycle without using a tool that
+ * supports them (named: for the security team). Only practices some category serves count,
+ * and a category serves a practice only while the catalogue offers a tool of it. Teams in name
+ * order, their practices in model order.
+ */
 export async function teamsWithoutTools(db: Database, model: Model) {
-	const { teams, categories, rows, toolCategory } = await adoptionInputs(db);
+	const { teams, tools, categories, rows, toolCategory } = await adoptionInputs(db);
 	const [latest] = await db
 		.select({ id: table.cycle.id, name: table.cycle.name })
 		.from(table.cycle)
 		.orderBy(desc(table.cycle.startsOn))
 		.limit(1);
-	if (!latest) return { cycle: null, gaps: [] };
+	if (!latest) return { cycle: null, teams: [] };
 	const scored = await db
 		.select({ teamId: table.assessment.teamId, practiceId: table.assessmentPractice.practiceId })
 		.from(table.assessmentPractice)
@@ -114,18 +119,26 @@ export async function teamsWithoutTools(db: Database, model: Model) {
 				eq(table.assessmentPractice.notApplicable, false)
 			)
 		);
+	const offered = new Set(tools.filter((t) => !t.retired).map((t) => t.categoryId));
 	const categoriesByPractice = new Map<string, string[]>();
-	for (const c of categories)
+	for (const c of categories.filter((c) => offered.has(c.id)))
 		for (const p of c.practices)
 			categoriesByPractice.set(p, [...(categoriesByPractice.get(p) ?? []), c.id]);
-	const teamById = new Map(teams.map((t) => [t.id, t]));
-	const gaps = practicesWithoutTools(scored, categoriesByPractice, toolCategory, rows)
-		.filter((g) => teamById.has(g.teamId) && model.practiceById.has(g.practiceId))
-		.map((g) => ({
-			team: teamById.get(g.teamId)!,
-			practice: { id: g.practiceId, name: model.practiceById.get(g.practiceId)!.name }
-		}));
-	return { cycle: latest.name, gaps };
+	const gaps = practicesWithoutTools(scored, categoriesByPractice, toolCategory, rows);
+	const order = new Map(model.practices.map((p, i) => [p.id, i]));
+	return {
+		cycle: latest.name,
+		teams: teams
+			.map((team) => ({
+				team,
+				practices: gaps
+					.filter((g) => g.teamId === team.id && model.practiceById.has(g.practiceId))
+					.map((g) => ({ id: g.practiceId, name: model.practiceById.get(g.practiceId)!.name }))
+					.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+			}))
+			.filter((t) => t.practices.length)
+			.sort((a, b) => a.team.name.localeCompare(b.team.name))
+	};
 }
 
 /** Per tool (with its category's practices): the active teams that adopted or enforce it. */

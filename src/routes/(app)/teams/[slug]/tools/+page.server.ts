@@ -1,17 +1,35 @@
 import { fail } from '@sveltejs/kit';
-import { adoptionSchema } from '$lib/schemas/tools';
+import { addToolSchema, adoptionSchema, toolSearchSchema } from '$lib/schemas/tools';
 import { pick } from '$lib/schemas/assessment';
 import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
 import { requireTeamAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
-import { listTeamAdoption, setAdoption } from '$lib/server/tools/adoption';
+import { countActiveTools, listTeamAdoption, setAdoption } from '$lib/server/tools/adoption';
+import { searchCatalogue } from '$lib/server/tools/search';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
+	const db = event.locals.db;
+	// `?all` lists the whole catalogue; otherwise the tools the team uses, and a search to add one.
+	const showAll = event.url.searchParams.has('all');
+	const query = toolSearchSchema.safeParse(event.url.searchParams.get('q') ?? '');
+	const q = query.success ? query.data : '';
+	const [tools, catalogueSize, search] = await Promise.all([
+		listTeamAdoption(db, team.id, { inUseOnly: !showAll }),
+		countActiveTools(db),
+		q ? searchCatalogue(db, team.id, q) : Promise.resolve(null)
+	]);
 	return {
 		team: { name: team.name, slug: team.slug },
-		tools: await listTeamAdoption(event.locals.db, team.id),
+		tools,
+		showAll,
+		catalogueSize,
+		search: {
+			q: query.success ? q : (event.url.searchParams.get('q') ?? ''),
+			error: query.success ? null : query.error.issues[0]!.message,
+			result: search
+		},
 		editable: canOnTeam(user, membership, 'edit')
 	};
 };
@@ -43,6 +61,31 @@ export const actions: Actions = {
 				)
 			);
 		return { action: 'setAdoption', target: parsed.data.toolId };
+	},
+	/** A tool found in the catalogue search starts to be recorded; its note and date stay as they were. */
+	add: async (event) => {
+		const { user, team } = await requireTeamAccess(event, event.params.slug, 'edit');
+		const parsed = parseForm(addToolSchema, await event.request.formData());
+		if (!parsed.ok)
+			return fail(
+				400,
+				formFailure(parsed.errors, { action: 'add', target: parsed.values.toolId ?? '' })
+			);
+		const result = await setAdoption(
+			event.locals.db,
+			{ actorId: user.id, ip: event.locals.ip },
+			team.id,
+			{ toolId: parsed.data.toolId, state: parsed.data.state, since: null }
+		);
+		if (!result.ok)
+			return fail(
+				400,
+				formFailure(
+					{ [result.field]: result.message },
+					{ action: 'add', target: parsed.data.toolId }
+				)
+			);
+		return { action: 'add', target: parsed.data.toolId, added: parsed.data.state };
 	},
 	/** Every row at once: the form without JavaScript (unchanged rows write nothing). */
 	saveAll: async (event) => {
