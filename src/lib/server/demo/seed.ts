@@ -10,6 +10,7 @@ import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { seedDemoAssessments } from './assessments';
+import { seedDemoPlans } from './plans';
 import { seedDemoQuestions } from './questions';
 import { seedDemoTools } from './tools';
 import { seedDemoTraining } from './training';
@@ -91,6 +92,7 @@ export async function seedDemo(db: Database, password: string) {
 		const reviewer = userId.get('security@demo.rampart.test')!;
 		await seedDemoAssessments(tx, getModel(), teams, reviewer);
 		await seedDemoQuestions(tx, getModel(), reviewer);
+		await seedDemoPlans(tx, getModel(), teams, memberships);
 		await seedDemoTools(
 			tx,
 			getModel(),
