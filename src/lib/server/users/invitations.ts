@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Database } from '$lib/server/db';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
@@ -8,6 +8,37 @@ import { createSession, generateSessionToken, sessionIdFromToken } from '$lib/se
 import type { ActorContext } from './accounts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Inserts one invitation and its audit entry; returns the token, whose hash alone is stored. */
+async function insertInvitation(
+	tx: Tx,
+	ctx: ActorContext,
+	input: { email: string; role: GlobalRole },
+	now: Date,
+	expiresAt: Date
+): Promise<string> {
+	const token = generateSessionToken();
+	const [created] = await tx
+		.insert(table.invitation)
+		.values({
+			tokenHash: sessionIdFromToken(token),
+			email: input.email,
+			role: input.role,
+			createdBy: ctx.actorId,
+			createdAt: now,
+			expiresAt
+		})
+		.returning({ id: table.invitation.id });
+	await audit(tx, {
+		actorId: ctx.actorId,
+		action: 'invitation.created',
+		targetType: 'invitation',
+		targetId: created!.id,
+		detail: { email: input.email, role: input.role },
+		ip: ctx.ip
+	});
+	return token;
+}
 
 /** Creates a single-use invitation; the token is returned once (for the link) and only its hash is kept. */
 export async function createInvitation(
@@ -24,30 +55,60 @@ export async function createInvitation(
 		.where(eq(table.user.email, input.email));
 	if (existing)
 		return { ok: false, field: 'email', message: 'A user with this email already exists.' };
-	const token = generateSessionToken();
 	const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
-	await db.transaction(async (tx) => {
-		const [created] = await tx
-			.insert(table.invitation)
-			.values({
-				tokenHash: sessionIdFromToken(token),
-				email: input.email,
-				role: input.role,
-				createdBy: ctx.actorId,
-				createdAt: now,
-				expiresAt
-			})
-			.returning({ id: table.invitation.id });
-		await audit(tx, {
-			actorId: ctx.actorId,
-			action: 'invitation.created',
-			targetType: 'invitation',
-			targetId: created!.id,
-			detail: { email: input.email, role: input.role },
-			ip: ctx.ip
-		});
-	});
+	const token = await db.transaction((tx) => insertInvitation(tx, ctx, input, now, expiresAt));
 	return { ok: true, token, expiresAt };
+}
+
+export type BulkInvitationResult =
+	| { ok: true; expiresAt: Date; invited: { email: string; role: GlobalRole; token: string }[] }
+	/** Addresses that already have an account, or an invitation that can still be accepted. */
+	| { ok: false; existing: string[]; pending: string[] };
+
+/**
+ * Invites many people at once, each with a link of their own, in one transaction: when any
+ * address already has an account or a usable invitation, nobody is invited. Each invitation is
+ * audited on its own.
+ */
+export async function createInvitations(
+	db: Database,
+	ctx: ActorContext,
+	people: readonly { email: string; role: GlobalRole }[],
+	now = new Date()
+): Promise<BulkInvitationResult> {
+	const emails = people.map((p) => p.email);
+	const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+	return db.transaction(async (tx) => {
+		const [users, invitations] = await Promise.all([
+			tx
+				.select({ email: table.user.email })
+				.from(table.user)
+				.where(inArray(table.user.email, emails)),
+			tx
+				.select({ email: table.invitation.email })
+				.from(table.invitation)
+				.where(
+					and(
+						inArray(table.invitation.email, emails),
+						isNull(table.invitation.acceptedAt),
+						isNull(table.invitation.revokedAt),
+						gt(table.invitation.expiresAt, now)
+					)
+				)
+		]);
+		if (users.length || invitations.length) {
+			const pending = new Set(invitations.map((i) => i.email));
+			return {
+				ok: false as const,
+				existing: users.map((u) => u.email),
+				pending: [...pending]
+			};
+		}
+		const invited = [];
+		for (const person of people)
+			invited.push({ ...person, token: await insertInvitation(tx, ctx, person, now, expiresAt) });
+		return { ok: true as const, expiresAt, invited };
+	});
 }
 
 /** Pending (unused, unexpired, unrevoked) invitations, newest first. */

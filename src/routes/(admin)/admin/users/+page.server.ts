@@ -4,8 +4,10 @@ import { formFailure, parseForm } from '$lib/schemas/parse';
 import { changeRoleSchema, inviteSchema, userIdSchema } from '$lib/schemas/admin';
 import { requirePermission } from '$lib/server/auth/guard';
 import { changeRole, listUsers, setUserActive } from '$lib/server/users/accounts';
+import { parseInviteList, type LineProblem } from '$lib/schemas/invite-list';
 import {
 	createInvitation,
+	createInvitations,
 	listPendingInvitations,
 	revokeInvitation
 } from '$lib/server/users/invitations';
@@ -44,6 +46,45 @@ export const actions: Actions = {
 			invitationLink: new URL(`/invite/${result.token}`, event.url).toString(),
 			invitedEmail: parsed.data.email,
 			expiresAt: result.expiresAt
+		};
+	},
+	/** Many people at once, one a line: all are invited, or, when any line is wrong, nobody. */
+	inviteMany: async (event) => {
+		const me = requirePermission(event, 'users.manage');
+		const list = (await event.request.formData()).get('list');
+		const text = typeof list === 'string' ? list : '';
+		const refused = (problems: LineProblem[]) =>
+			fail(400, { action: 'inviteMany', values: { list: text }, problems });
+		const parsed = parseInviteList(text);
+		if (!parsed.ok) return refused(parsed.problems);
+		const result = await createInvitations(event.locals.db, ctx(event, me.id), parsed.people);
+		if (!result.ok) {
+			const existing = new Set(result.existing);
+			const pending = new Set(result.pending);
+			return refused(
+				parsed.people.flatMap(({ line, email }) =>
+					existing.has(email)
+						? [{ line, message: `${email} already has an account.` }]
+						: pending.has(email)
+							? [
+									{
+										line,
+										message: `${email} already has an invitation waiting (revoke it to send a new link).`
+									}
+								]
+							: []
+				)
+			);
+		}
+		return {
+			action: 'inviteMany',
+			expiresAt: result.expiresAt,
+			// Shown once: only the hashes are stored.
+			invited: result.invited.map(({ email, role, token }) => ({
+				email,
+				role,
+				link: new URL(`/invite/${token}`, event.url).toString()
+			}))
 		};
 	},
 	revoke: async (event) => {
