@@ -9,6 +9,7 @@ import { loadModel } from '$lib/server/model/load-model';
 import { criteriaOf } from '$lib/server/model/criteria';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import type { CycleName, TeamSlug } from '$lib/server/testing/organisation';
+import type { ReviewView } from '$lib/server/assessments/review-diff';
 import { actions, load } from './+page.server';
 import { actions as questionActions, load as questionsLoad } from '../questions/+page.server';
 import { load as phaseLoad } from '../[phase]/+page.server';
@@ -146,7 +147,12 @@ describe("the reviewer's workspace and questions, through the routes", () => {
 
 	it('shows a reviewer what changed since the last approved cycle, with evidence hosts, who and the moved practice', async () => {
 		const { result } = await outcome(() => load(event(users.Sec!)));
-		const data = result as Awaited<ReturnType<typeof load>> & Record<string, never>;
+		const data = result as {
+			baseline: { cycle: string } | null;
+			view: ReviewView;
+			canAsk: boolean;
+			canReview: boolean;
+		};
 		expect(data.baseline).toEqual({ cycle: '2026-Q1' });
 		const alpha2 = assessmentOf('alpha', '2026-Q2');
 		const expected = changedBetween(alpha2, assessmentOf('alpha', '2026-Q1'));
