@@ -10,6 +10,7 @@ import { loadModel } from '$lib/server/model/load-model';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { changePlanStatus, createPlanItem, type NewPlanItem } from './items';
 import { teamPlan, teamPlanSummary } from './read';
+import { teamPicture } from '$lib/server/assessments/team-picture';
 
 const model = loadModel();
 const ON = '2026-11-29';
@@ -100,7 +101,7 @@ describe("a team's plan as the team sees it", () => {
 	});
 
 	it('lists every item of the team and only of the team, saying which are open, overdue and carried over', async () => {
-		const plan = await teamPlan(t.db, model, t.org.team('gamma'), await current('gamma'), ON);
+		const plan = await teamPlan(t.db, model, t.org.team('gamma'), false, ON);
 		const byName = new Map(plan.items.map((i) => [i.action, i]));
 		expect([...byName.keys()].sort()).toEqual(
 			['carried', 'criterion', 'done', 'dropped', 'overdue', 'practice'].sort()
@@ -149,7 +150,7 @@ describe("a team's plan as the team sees it", () => {
 	});
 
 	it('projects the score the team reaches once its open items are done', async () => {
-		const before = await teamPlan(t.db, model, t.org.team('gamma'), await current('gamma'), ON);
+		const before = await teamPlan(t.db, model, t.org.team('gamma'), false, ON);
 		const stored = async () =>
 			(
 				await t.db
@@ -168,6 +169,55 @@ describe("a team's plan as the team sees it", () => {
 		expect(before.projection!.projected).toBeGreaterThan(before.projection!.current!);
 	});
 
+	it("offers the team page's next steps, practices below target, owners and questions only to those who edit", async () => {
+		const gamma = t.org.team('gamma');
+		const assessment = await current('gamma');
+		const [question] = await t.db
+			.insert(table.reviewQuestion)
+			.values({ assessmentId: assessment.id, criterionId: 'code-review.2.a' })
+			.returning({ id: table.reviewQuestion.id });
+		await t.db
+			.insert(table.questionMessage)
+			.values({ questionId: question!.id, body: 'Who reviews the reviewers?' });
+		// Another team's question and a withdrawn one are not offered.
+		const alphaAssessment = await current('alpha');
+		await t.db.insert(table.reviewQuestion).values([
+			{ assessmentId: alphaAssessment.id, criterionId: 'code-review.2.a' },
+			{ assessmentId: assessment.id, criterionId: 'code-review.2.b', status: 'withdrawn' }
+		]);
+		const plan = await teamPlan(t.db, model, gamma, true, ON);
+		const picture = await teamPicture(t.db, model, await listTeamAssessments(t.db, gamma));
+		expect(
+			plan.suggestions!.nextSteps.map((s) => [
+				s.practiceId,
+				s.nextLevel,
+				s.criteria.map((c) => [c.id, c.value])
+			])
+		).toEqual(
+			picture!.nextSteps.map((s) => [s.id, s.nextLevel, s.criteria.map((c) => [c.id, c.value])])
+		);
+		expect(plan.suggestions!.nextSteps.length).toBe(3);
+		expect(plan.suggestions!.belowTarget).toEqual(
+			picture!.practices
+				.filter((p) => !p.notApplicable && p.target !== null && p.achievedLevel < p.target)
+				.map((p) => expect.objectContaining({ practiceId: p.id, target: p.target }))
+		);
+		expect(plan.owners.map((o) => o.name)).toEqual(['Bo', 'Fay']);
+		expect(plan.questions).toEqual([
+			expect.objectContaining({
+				id: question!.id,
+				criterionId: 'code-review.2.a',
+				practiceId: 'code-review',
+				body: 'Who reviews the reviewers?',
+				cycle: '2026-Q2',
+				status: 'open'
+			})
+		]);
+		const readOnly = await teamPlan(t.db, model, gamma, false, ON);
+		expect(readOnly).toMatchObject({ owners: [], questions: [], suggestions: null });
+		expect(readOnly.items).toEqual(plan.items);
+	});
+
 	it('says an item is met once the current answers show it', async () => {
 		const { id } = await current('gamma');
 		const result = await savePracticeSettings(t.db, ctx(), model, {
@@ -180,7 +230,7 @@ describe("a team's plan as the team sees it", () => {
 		});
 		expect(result.ok).toBe(true);
 		await answer('threat-modeling.1.b', 0.5);
-		const plan = await teamPlan(t.db, model, t.org.team('gamma'), await current('gamma'), ON);
+		const plan = await teamPlan(t.db, model, t.org.team('gamma'), false, ON);
 		const met = plan.items
 			.filter((i) => i.met)
 			.map((i) => i.action)

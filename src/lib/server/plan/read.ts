@@ -4,7 +4,7 @@
  * practices the plan touches; then, without the database, whether each item is met, overdue or
  * carried over, and the score the team would reach.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { PlanStatus } from '$lib/server/db/schema';
@@ -12,6 +12,7 @@ import { rowsOf } from '$lib/server/db/rows';
 import type { Model } from '$lib/server/model/types';
 import { isMet, projectScore, type CurrentAnswers, type CurrentPractice } from './projection';
 import { carriedFrom, isOpen, isOverdue, openStatuses, today } from './rules';
+import { describeQuestions, planSuggestions, type QuestionRow } from './suggestions';
 
 /** One item as stored, with its owner's name and the cycle it was made in. */
 export interface PlanItemRow {
@@ -62,17 +63,7 @@ export async function readTeamPlan(
 		answers: [string, number | null][];
 	}>(
 		await db.execute(sql`select
-		(select coalesce(json_agg(json_build_object(
-			'id', ${pi.id}, 'practiceId', ${pi.practiceId}, 'criterionId', ${pi.criterionId},
-			'action', ${pi.action}, 'ownerId', ${pi.ownerId}, 'ownerName', ${table.user.name},
-			'dueOn', ${pi.dueOn}, 'status', ${pi.status}, 'source', ${pi.source},
-			'questionId', ${pi.questionId}, 'cycleName', ${table.cycle.name},
-			'cycleStartsOn', ${table.cycle.startsOn}, 'version', ${pi.version},
-			'createdAt', ${pi.createdAt}, 'closedAt', ${pi.closedAt})), '[]'::json)
-			from ${pi}
-			left join ${table.user} on ${table.user.id} = ${pi.ownerId}
-			left join ${table.cycle} on ${table.cycle.id} = ${pi.cycleId}
-			where ${pi.teamId} = ${teamId} ${open}) as items,
+		(${itemsJson(sql`${pi.teamId} = ${teamId} ${open}`)}) as items,
 		(select coalesce(json_agg(json_build_object(
 			'practiceId', ${ap.practiceId}, 'score', ${ap.score}, 'notApplicable', ${ap.notApplicable},
 			'achievedLevel', ${ap.achievedLevel}, 'target', ${ap.target})), '[]'::json)
@@ -89,6 +80,88 @@ export async function readTeamPlan(
 			}
 		: null;
 	return { items: row!.items, current };
+}
+
+/** Everything the plan page reads, in one query (see readPlanPage). */
+interface PlanPageRow {
+	current: CurrentAssessment | null;
+	items: PlanItemRow[];
+	practices: CurrentPractice[];
+	answers: [string, number | null][];
+	owners: { id: string; name: string }[] | null;
+	questions: QuestionRow[] | null;
+}
+
+const QUESTIONS = 20;
+
+/**
+ * The plan page's data in one query: the team's newest assessment and cycle, every item, that
+ * assessment's practice rows and answers (all of them when the forms are shown, for the next
+ * steps; else those of the practices the plan touches) and, for the forms, the active members
+ * who may own an item and the reviewers' questions on the team's assessments (not withdrawn).
+ */
+export async function readPlanPage(
+	db: Database,
+	teamId: string,
+	forms: boolean
+): Promise<PlanPageRow> {
+	const pi = table.planItem;
+	const ap = table.assessmentPractice;
+	const a = table.answer;
+	const rq = table.reviewQuestion;
+	const qm = table.questionMessage;
+	const touched = forms
+		? sql``
+		: sql`and split_part(${a.criterionId}, '.', 1) in (select ${pi.practiceId} from ${pi} where ${pi.teamId} = ${teamId})`;
+	const [row] = rowsOf<PlanPageRow>(
+		await db.execute(sql`with newest as (
+			select ${table.assessment.id} as id, ${table.cycle.name} as cycle, ${table.cycle.startsOn} as "startsOn"
+			from ${table.assessment} join ${table.cycle} on ${table.cycle.id} = ${table.assessment.cycleId}
+			where ${table.assessment.teamId} = ${teamId}
+			order by ${table.cycle.startsOn} desc limit 1)
+		select
+		(select row_to_json(newest) from newest) as current,
+		(${itemsJson(sql`${pi.teamId} = ${teamId}`)}) as items,
+		(select coalesce(json_agg(json_build_object(
+			'practiceId', ${ap.practiceId}, 'score', ${ap.score}, 'notApplicable', ${ap.notApplicable},
+			'achievedLevel', ${ap.achievedLevel}, 'target', ${ap.target})), '[]'::json)
+			from ${ap} where ${ap.assessmentId} = (select id from newest)) as practices,
+		(select coalesce(json_agg(json_build_array(${a.criterionId}, ${a.value})), '[]'::json)
+			from ${a} where ${a.assessmentId} = (select id from newest) ${touched}) as answers,
+		${
+			forms
+				? sql`(select coalesce(json_agg(json_build_object('id', ${table.user.id}, 'name', ${table.user.name}) order by ${table.user.name}), '[]'::json)
+			from ${table.teamMember} join ${table.user} on ${table.user.id} = ${table.teamMember.userId}
+			where ${table.teamMember.teamId} = ${teamId} and ${table.user.active}) as owners,
+		(select coalesce(json_agg(q), '[]'::json) from (
+			select ${rq.id} as id, ${rq.criterionId} as "criterionId", ${rq.status} as status,
+				${table.cycle.name} as cycle,
+				(select ${qm.body} from ${qm} where ${qm.questionId} = ${rq.id} order by ${qm.createdAt} limit 1) as body
+			from ${rq}
+			join ${table.assessment} on ${table.assessment.id} = ${rq.assessmentId}
+			join ${table.cycle} on ${table.cycle.id} = ${table.assessment.cycleId}
+			where ${table.assessment.teamId} = ${teamId} and ${rq.status} <> 'withdrawn'
+			order by ${rq.createdAt} desc limit ${QUESTIONS}) q) as questions`
+				: sql`null as owners, null as questions`
+		}`)
+	);
+	return row!;
+}
+
+/** A JSON array of the items matching `where`, with owner name and cycle. */
+function itemsJson(where: SQL) {
+	const pi = table.planItem;
+	return sql`select coalesce(json_agg(json_build_object(
+			'id', ${pi.id}, 'practiceId', ${pi.practiceId}, 'criterionId', ${pi.criterionId},
+			'action', ${pi.action}, 'ownerId', ${pi.ownerId}, 'ownerName', ${table.user.name},
+			'dueOn', ${pi.dueOn}, 'status', ${pi.status}, 'source', ${pi.source},
+			'questionId', ${pi.questionId}, 'cycleName', ${table.cycle.name},
+			'cycleStartsOn', ${table.cycle.startsOn}, 'version', ${pi.version},
+			'createdAt', ${pi.createdAt}, 'closedAt', ${pi.closedAt})), '[]'::json)
+			from ${pi}
+			left join ${table.user} on ${table.user.id} = ${pi.ownerId}
+			left join ${table.cycle} on ${table.cycle.id} = ${pi.cycleId}
+			where ${where}`;
 }
 
 /** An item as the plan shows it: its practice and criterion in words, and what the answers say. */
@@ -115,24 +188,32 @@ export function describeItem(
 }
 export type PlanItemView = ReturnType<typeof describeItem>;
 
-/** The whole plan of a team, described, with the score it would reach. */
+/**
+ * The plan page: every item described, the score the team would reach, and, when `forms` are
+ * shown, the owners to choose from, the suggestions and the reviewers' questions.
+ */
 export async function teamPlan(
 	db: Database,
 	model: Model,
 	teamId: string,
-	assessment: CurrentAssessment | null,
+	forms: boolean,
 	on = today()
 ) {
-	const { items, current } = await readTeamPlan(db, teamId, assessment?.id ?? null);
+	const row = await readPlanPage(db, teamId, forms);
+	const current: CurrentAnswers | null = row.current
+		? {
+				practices: new Map(row.practices.map((p) => [p.practiceId, p])),
+				answers: new Map(row.answers)
+			}
+		: null;
+	const open = row.items.filter((i) => isOpen(i.status));
 	return {
-		items: items.map((i) => describeItem(model, i, current, assessment, on)),
-		projection: current
-			? projectScore(
-					model,
-					current,
-					items.filter((i) => isOpen(i.status))
-				)
-			: null
+		cycle: row.current?.cycle ?? null,
+		items: row.items.map((i) => describeItem(model, i, current, row.current, on)),
+		projection: current ? projectScore(model, current, open) : null,
+		owners: row.owners ?? [],
+		questions: describeQuestions(model, row.questions ?? []),
+		suggestions: forms ? planSuggestions(model, current, open) : null
 	};
 }
 

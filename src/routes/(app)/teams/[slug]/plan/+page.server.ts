@@ -4,8 +4,6 @@ import { formFailure, parseForm } from '$lib/schemas/parse';
 import { createPlanItemSchema, editPlanItemSchema, planStatusSchema } from '$lib/schemas/plan';
 import { requireTeamAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
-import { listTeamAssessments } from '$lib/server/assessments/assessments';
-import { teamPicture } from '$lib/server/assessments/team-picture';
 import { getModel } from '$lib/server/model/load-model';
 import { draftFrom } from '$lib/server/plan/draft';
 import {
@@ -15,37 +13,28 @@ import {
 	type PlanWriteResult
 } from '$lib/server/plan/items';
 import { teamPlan, type PlanItemView } from '$lib/server/plan/read';
-import { groupByPractice, passesFilter, statusFilterOf, today } from '$lib/server/plan/rules';
-import { planSuggestions, teamQuestions } from '$lib/server/plan/sources';
-import { listTeamMembers } from '$lib/server/teams/teams';
+import {
+	groupByPractice,
+	passesFilter,
+	statusFilterOf,
+	statusFilters,
+	today
+} from '$lib/server/plan/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
-	const db = event.locals.db;
 	const model = getModel();
 	const canEdit = canOnTeam(user, membership, 'editPlan');
-	const assessments = await listTeamAssessments(db, team.id);
-	const latest = assessments[0];
-	const current = latest ? { id: latest.id, cycle: latest.cycle, startsOn: latest.startsOn } : null;
-	// Those who only read the plan get no forms, so none of what the forms need is read.
-	const [plan, members, picture, questions] = await Promise.all([
-		teamPlan(db, model, team.id, current),
-		canEdit ? listTeamMembers(db, team.id) : [],
-		canEdit ? teamPicture(db, model, assessments) : null,
-		canEdit ? teamQuestions(db, model, team.id) : []
-	]);
+	// One query; those who only read the plan get no forms, so nothing the forms need is read.
+	const plan = await teamPlan(event.locals.db, model, team.id, canEdit);
 	const filter = statusFilterOf(event.url.searchParams.get('status'));
 	const counts = Object.fromEntries(
-		(['open', 'planned', 'in_progress', 'done', 'dropped', 'all'] as const).map((f) => [
-			f,
-			plan.items.filter((i) => passesFilter(i.status, f)).length
-		])
+		statusFilters.map((f) => [f, plan.items.filter((i) => passesFilter(i.status, f)).length])
 	);
-	const practiceOrder = model.practices.map((p) => p.id);
 	return {
 		team: { name: team.name, slug: team.slug },
-		cycle: current?.cycle ?? null,
+		cycle: plan.cycle,
 		canEdit,
 		filter,
 		counts,
@@ -54,17 +43,14 @@ export const load: PageServerLoad = async (event) => {
 		projection: plan.projection,
 		groups: groupByPractice(
 			plan.items.filter((i) => passesFilter(i.status, filter)),
-			practiceOrder
+			model.practices.map((p) => p.id)
 		),
 		editing: event.url.searchParams.get('edit'),
 		saved: savedItem(plan.items, event.url.searchParams.get('saved')),
-		owners: members.filter((m) => m.active).map((m) => ({ id: m.userId, name: m.name })),
-		suggestions: planSuggestions(
-			picture,
-			plan.items.filter((i) => i.open)
-		),
-		questions,
-		draft: canEdit ? draftFrom(event.url.searchParams, model, questions) : null,
+		owners: plan.owners,
+		suggestions: plan.suggestions ?? { nextSteps: [], belowTarget: [] },
+		questions: plan.questions,
+		draft: canEdit ? draftFrom(event.url.searchParams, model, plan.questions) : null,
 		practices: model.practices.map((p) => ({ id: p.id, name: p.name })),
 		today: today()
 	};
