@@ -19,7 +19,13 @@ export async function signIn(page: Page, base: string, email: string, password: 
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	// On a narrow screen "Sign out" sits behind the header's Menu button.
+	await expect(
+		page
+			.getByRole('button', { name: 'Sign out' })
+			.or(page.locator('header summary'))
+			.filter({ visible: true })
+	).toBeVisible();
 }
 
 export async function signOut(page: Page) {
