@@ -91,6 +91,8 @@ interface Targets {
 	cycle: string;
 	unitId: string | null;
 	teamSlug: string | null;
+	/** A team whose assessment in the open cycle is submitted: the reviewer's workspace. */
+	reviewSlug: string | null;
 	phase: string;
 	criterionId: string;
 	drafts: { slug: string; version: number; value: number | null }[];
@@ -210,11 +212,19 @@ async function readTargets(
 					)
 			: [];
 		const byAssessment = new Map(answers.map((a) => [a.assessmentId, a]));
+		const [submitted] = await db
+			.select({ slug: table.team.slug })
+			.from(table.assessment)
+			.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
+			.where(and(eq(table.assessment.cycleId, cycle.id), eq(table.assessment.status, 'submitted')))
+			.orderBy(asc(table.team.slug))
+			.limit(1);
 		return {
 			teams,
 			cycle: cycle.name,
 			unitId: units[Math.floor(units.length / 2)]?.id ?? null,
 			teamSlug: team?.slug ?? null,
+			reviewSlug: submitted?.slug ?? null,
 			phase: phase.id,
 			criterionId,
 			drafts: editable.map((e) => ({
@@ -678,6 +688,12 @@ async function main() {
 			['team', base(`/teams/${targets.teamSlug ?? 'none'}`)],
 			['csv', base(`/reports/${encodeURIComponent(targets.cycle)}/practices.csv`)]
 		];
+		if (targets.reviewSlug)
+			plan.push([
+				'review',
+				base(`/teams/${targets.reviewSlug}/assessments/${encodeURIComponent(targets.cycle)}/review`)
+			]);
+		else console.log('No submitted assessment in the open cycle: the review route is skipped.');
 		const saveStates: SaveState[] = targets.drafts.map((d) => ({ ...d }));
 		const tally: SaveTally = { failures: 0, bodies: [] };
 		const saveHeaders = {

@@ -59,6 +59,24 @@ export async function loadThreads(
 			)
 		)
 		.orderBy(asc(q.createdAt), asc(q.id), asc(m.createdAt), asc(m.id));
+	return groupThreads(rows);
+}
+
+/** One row per message, as the thread queries read them. */
+export interface ThreadRow {
+	id: string;
+	criterionId: string;
+	status: QuestionStatus;
+	askedAt: Date;
+	messageId: string;
+	body: string;
+	at: Date;
+	author: string | null;
+	member: string | null;
+}
+
+/** Messages ordered by question then time, grouped into threads. */
+export function groupThreads(rows: readonly ThreadRow[]): Thread[] {
 	const threads: Thread[] = [];
 	for (const r of rows) {
 		let thread = threads.at(-1);

@@ -31,12 +31,17 @@ async function reviewerAccess(event: Event) {
 	return { ...a, right, ctx };
 }
 
-/** The filters from the address: a phase (or every phase) and "changed only". */
+/**
+ * The filters from the address: a phase (or every phase), and changed criteria only (the
+ * default: what the reviewer came for) or every criterion (`show=all`).
+ */
 function filterOf(url: URL): { phase: PhaseId | null; changedOnly: boolean } {
 	const phase = url.searchParams.get('phase') || null;
 	if (phase !== null && !(phaseIds as readonly string[]).includes(phase))
 		error(400, 'Unknown phase: choose one from the list.');
-	return { phase: phase as PhaseId | null, changedOnly: url.searchParams.get('changed') === '1' };
+	const show = url.searchParams.get('show') || 'changed';
+	if (show !== 'changed' && show !== 'all') error(400, 'Show changed criteria or all of them.');
+	return { phase: phase as PhaseId | null, changedOnly: show === 'changed' };
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -44,7 +49,7 @@ export const load: PageServerLoad = async (event) => {
 	const filter = filterOf(event.url);
 	const model = getModel();
 	const state = { status: a.assessment.status, cycleStatus: a.cycle.status };
-	const workspace = await reviewWorkspace(event.locals.db, model, a.assessment, a.cycle, filter);
+	const workspace = await reviewWorkspace(event.locals.db, model, a.assessment.id, filter);
 	const criterion = (id: string) => model.criterionById.get(id);
 	return {
 		team: { name: a.team.name, slug: a.team.slug },
@@ -57,6 +62,11 @@ export const load: PageServerLoad = async (event) => {
 		},
 		baseline: workspace.baseline,
 		filter,
+		/** The filters as a query, kept by the forms' actions. */
+		query: new URLSearchParams([
+			...(filter.phase ? [['phase', filter.phase]] : []),
+			...(filter.changedOnly ? [] : [['show', 'all']])
+		]).toString(),
 		phases: model.phases.map((p) => ({ id: p.id, name: p.name })),
 		view: workspace.view,
 		threads: threadsByCriterion(workspace.threads),
