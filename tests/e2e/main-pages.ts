@@ -28,6 +28,7 @@ const everyone = [
 
 /** The pages of the team the member and the lead belong to. */
 const ownTeam = [
+	`${team}/plan`,
 	`${team}/tools`,
 	`${team}/tools?q=secret`,
 	`${team}/tools?all`,
@@ -48,9 +49,21 @@ const organisation = [
 
 export const mainPages: Record<Role, string[]> = {
 	member: [...everyone, ...ownTeam, `/training/monitoring-and-response/quiz`],
-	lead: [...everyone, ...ownTeam, `/training/assign/payments-api`],
+	lead: [
+		...everyone,
+		...ownTeam,
+		`${team}/assessments/${cycle}/questions`,
+		`/training/assign/payments-api`
+	],
 	leadership: [...everyone, ...organisation],
-	security: [...everyone, ...organisation, '/tools/manage', `${team}/assessments/${cycle}`],
+	security: [
+		...everyone,
+		...organisation,
+		'/tools/manage',
+		`${team}/assessments/${cycle}`,
+		// Submitted in the demo: the reviewer's workspace.
+		`/teams/checkout-web/assessments/${cycle}/review`
+	],
 	admin: [
 		...everyone,
 		...organisation,
@@ -71,16 +84,3 @@ export const signInOf: Record<Role, string> = {
 	security: demo.security,
 	admin: demo.admin
 };
-
-/**
- * Pages other engineers are reshaping in issue 13 (the dashboard, the printable report, the
- * assessment pages): measured and reported like the rest, listed here so a finding names its
- * owner. An empty list once they fit.
- */
-export const reshapedElsewhere = [
-	'/dashboard',
-	'/dashboard/heatmap',
-	`/reports/${cycle}`,
-	`${team}/assessments/${cycle}`,
-	`${team}/assessments/${cycle}/build`
-];

@@ -22,6 +22,15 @@ test('setup → sign in → invite → accept → sign in as the new user', asyn
 	await page.getByLabel('Repeat password').fill('a sturdy admin passphrase');
 	await page.getByRole('button', { name: 'Create administrator' }).click();
 	await expect(page.getByRole('heading', { name: 'Admin' })).toBeVisible();
+	// The getting-started checklist, nothing done yet.
+	const checklist = page.getByRole('region', { name: 'Getting started' });
+	await expect(checklist).toContainText('0 of 4 done');
+	await expect(checklist.getByRole('listitem')).toHaveText([
+		/To do:\s*Add your org units/,
+		/To do:\s*Create the teams/,
+		/To do:\s*Invite people/,
+		/To do:\s*Open the first assessment cycle/
+	]);
 
 	// Setup is closed for good.
 	await page.goto(`${base}/setup`);
@@ -34,6 +43,23 @@ test('setup → sign in → invite → accept → sign in as the new user', asyn
 	await page.getByRole('button', { name: 'Create invitation link' }).click();
 	const link = (await page.getByTestId('invitation-link').textContent())!.trim();
 	expect(link).toMatch(new RegExp(`^${base}/invite/[a-z2-7]{32}$`));
+
+	// Many at once: a bad line invites nobody and says which line; then each gets a link.
+	const list = page.getByLabel('Addresses and roles');
+	await list.fill('cy@example.com leadership\nbo@example.com, member\nnot-an-address');
+	await page.getByRole('button', { name: 'Invite everyone on the list' }).click();
+	await expect(page.getByRole('alert')).toContainText('Line 3: Enter a valid email address');
+	await expect(page.getByTestId('bulk-invitation-link')).toHaveCount(0);
+	await list.fill('cy@example.com leadership\ndee@example.com');
+	await page.getByRole('button', { name: 'Invite everyone on the list' }).click();
+	const links = page.getByTestId('bulk-invitation-link');
+	await expect(links).toHaveCount(2);
+	const [cy, dee] = (await links.allTextContents()).map((l) => l.trim());
+	expect(cy).not.toBe(dee);
+	for (const l of [cy, dee]) expect(l).toMatch(new RegExp(`^${base}/invite/[a-z2-7]{32}$`));
+	await page.goto(`${base}/admin`);
+	await expect(checklist).toContainText('1 of 4 done');
+	await expect(checklist.getByRole('listitem').nth(2)).toHaveText(/Done:\s*Invite people/);
 	await signOut(page);
 
 	const invitee = await browser.newPage();
