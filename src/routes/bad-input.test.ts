@@ -12,6 +12,7 @@ import { createInvitation } from '$lib/server/users/invitations';
 import { actions as login } from './(public)/login/+page.server';
 import { actions as invite } from './(public)/invite/[token]/+page.server';
 import { actions as review } from './(app)/teams/[slug]/assessments/[cycle]/+page.server';
+import { actions as workspace } from './(app)/teams/[slug]/assessments/[cycle]/review/+page.server';
 import { actions as account } from './(app)/account/+page.server';
 import { actions as teamPage } from './(app)/teams/[slug]/+page.server';
 import { actions as phaseForm } from './(app)/teams/[slug]/assessments/[cycle]/[phase]/+page.server';
@@ -270,6 +271,16 @@ const cases: Case[] = [
 		params: () => ({ slug: submittedSlug, cycle }),
 		fields: () => ({ decision: 'return', comment: 'Add links\u0000' }),
 		field: () => 'comment',
+		message: NUL
+	},
+	{
+		what: 'question on a criterion with a NUL',
+		action: () => workspace.ask as Action,
+		user: () => reviewer,
+		path: () => `/teams/${submittedSlug}/assessments/${cycle}/review`,
+		params: () => ({ slug: submittedSlug, cycle }),
+		fields: () => ({ criterionId, body: 'Which repos?\u0000' }),
+		field: () => 'body',
 		message: NUL
 	},
 	{

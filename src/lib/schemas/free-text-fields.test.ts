@@ -10,6 +10,7 @@ import {
 import { answerSchema, cycleSchema, practiceSettingsSchema, reviewSchema } from './assessment';
 import { acceptInvitationSchema, loginSchema, profileSchema, setupSchema } from './auth';
 import { parseForm } from './parse';
+import { askSchema, questionMessageSchema } from './question';
 import { adoptionSchema, toolIdSchema, toolSchema } from './tools';
 
 const uuid = '6d6f3c1e-1111-4aaa-8bbb-123456789abc';
@@ -45,6 +46,14 @@ const fields: [string, z.ZodType, Record<string, string>, string, 'name' | 'line
 			'multiline'
 		],
 		['review', reviewSchema, { decision: 'return' }, 'comment', 'multiline'],
+		['question', askSchema, { criterionId: 'c1', body: 'Why?' }, 'body', 'multiline'],
+		[
+			'question message',
+			questionMessageSchema,
+			{ questionId: uuid, body: 'Because.' },
+			'body',
+			'multiline'
+		],
 		['adoption', adoptionSchema, { toolId: 'semgrep', state: 'adopted' }, 'note', 'multiline'],
 		[
 			'tool',
