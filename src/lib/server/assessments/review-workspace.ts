@@ -117,7 +117,13 @@ function snapshots(row: WorkspaceRow) {
 				evidence: evidence ?? [],
 				updatedBy: by ? (names[by] ?? null) : null
 			});
-		if (then) baseline.answers.set(id, { value: v0, comment: c0 ?? '', evidence: e0 ?? [] });
+		if (then)
+			baseline.answers.set(id, {
+				value: v0,
+				comment: c0 ?? '',
+				evidence: e0 ?? [],
+				updatedBy: null
+			});
 	}
 	for (const [now, practiceId, notApplicable, reason, target, score, achievedLevel] of json(
 		row.practices
