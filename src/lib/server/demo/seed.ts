@@ -12,6 +12,7 @@ import { syncCatalogue } from '$lib/server/tools/sync';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoPlans } from './plans';
 import { seedDemoQuestions } from './questions';
+import { seedDemoSummaries } from './summary';
 import { seedDemoTools } from './tools';
 import { seedDemoTraining } from './training';
 import { demoOrganisation } from './organisation';
@@ -93,6 +94,7 @@ export async function seedDemo(db: Database, password: string) {
 		await seedDemoAssessments(tx, getModel(), teams, reviewer);
 		await seedDemoQuestions(tx, getModel(), reviewer);
 		await seedDemoPlans(tx, getModel(), teams, memberships);
+		await seedDemoSummaries(tx, reviewer);
 		await seedDemoTools(
 			tx,
 			getModel(),
