@@ -14,8 +14,6 @@ declare global {
 			session: Session | null;
 			/** The client address used for throttling and the audit log. */
 			ip: string;
-			/** HTML rendered ahead of SvelteKit for this page (see page-fragment.ts). */
-			pageFragment?: string;
 			/** Set when a write failed on a full disk: the response becomes a 503 (storage-full.ts). */
 			storageFull?: boolean;
 		}

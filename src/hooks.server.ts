@@ -5,7 +5,6 @@ import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
-import { handlePageFragment } from '$lib/server/http/page-fragment';
 import { handleRequestText } from '$lib/server/http/request-text';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { DEFAULT_CACHE_CONTROL, securityHeaders } from '$lib/server/http/security-headers';
@@ -103,8 +102,7 @@ export const handle = sequence(
 	handleLocals,
 	handleRequestBudget,
 	handleSession,
-	handleHeavyPages,
-	handlePageFragment
+	handleHeavyPages
 );
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

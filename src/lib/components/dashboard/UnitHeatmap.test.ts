@@ -16,9 +16,13 @@ describe('heatmap per org unit', () => {
 				},
 				{ unitId: null, unit: 'No org unit', teams: 1, score: null, levels: [0, 3.5] }
 			],
+			phases: [
+				{ id: 'plan', name: 'Plan' },
+				{ id: 'build', name: 'Build' }
+			],
 			practices: [
-				{ id: 'threat-modeling', name: 'Threat modeling (STRIDE)' },
-				{ id: 'sast', name: 'Static analysis' }
+				{ id: 'threat-modeling', name: 'Threat modeling (STRIDE)', phase: 'plan' },
+				{ id: 'sast', name: 'Static analysis', phase: 'build' }
 			],
 			teamCount: 13,
 			cycle: '2026-Q4'

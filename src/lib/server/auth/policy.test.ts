@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	can,
 	canOnTeam,
+	canWriteReportSummary,
 	navigationFor,
 	permissions,
 	reviewRight,
@@ -143,4 +144,21 @@ describe('separation of duties in review (role × membership × reviewers outsid
 	it('counts the roles that grant review', () => {
 		expect(rolesWith('assessments.review').sort()).toEqual(['admin', 'security']);
 	});
+});
+
+describe("the report's executive summary", () => {
+	const writes: Record<GlobalRole, boolean> = {
+		admin: true,
+		security: true,
+		leadership: false,
+		member: false
+	};
+	for (const [role, expected] of Object.entries(writes) as [GlobalRole, boolean][]) {
+		it(`${role} ${expected ? 'writes' : 'only reads'} it`, () => {
+			expect(canWriteReportSummary(actor(role))).toBe(expected);
+			expect(expected).toBe(
+				can(actor(role), 'reports.view') && can(actor(role), 'assessments.review')
+			);
+		});
+	}
 });

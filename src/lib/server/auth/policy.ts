@@ -113,6 +113,14 @@ export function reviewRight(
 	return { allowed: true, selfReview: true };
 }
 
+/**
+ * Who writes a cycle's executive summary on the printable report: the security team, who read
+ * the report and review the assessments it sums up (admins hold every permission).
+ */
+export function canWriteReportSummary(actor: Actor): boolean {
+	return can(actor, 'reports.view') && can(actor, 'assessments.review');
+}
+
 export interface NavItem {
 	href: string;
 	label: string;

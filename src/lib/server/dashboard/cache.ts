@@ -2,7 +2,7 @@ import type { Database } from '$lib/server/db';
 import { cachedForRevision } from '$lib/server/db/revision';
 import type { Model } from '$lib/server/model/types';
 import { encodeHeatmap, unitHeatmap } from './heatmap';
-import { loadDashboard, type Dashboard } from './load';
+import { groupOf, loadDashboard, type Dashboard, type RollUp } from './load';
 import type { Scope } from './scope';
 
 type Cycle = Parameters<typeof loadDashboard>[3];
@@ -46,9 +46,16 @@ export function teamHeatmap(figures: Dashboard, model: Model) {
 	);
 }
 
-/** The heatmap of cached figures, a row per org unit: made once per cache entry. */
-export function orgUnitHeatmap(figures: Dashboard, model: Model) {
-	return derived(figures, 'unitHeatmap', () =>
-		unitHeatmap(figures.teams, figures.practices, practiceIds(model))
+/** The heatmap of cached figures, a row per org unit or department: made once per cache entry. */
+export function orgUnitHeatmap(figures: Dashboard, model: Model, by: RollUp = 'unit') {
+	return derived(figures, `unitHeatmap:${by}`, () =>
+		unitHeatmap(
+			figures.teams.map((t) => {
+				const group = groupOf(t, by);
+				return { teamId: t.teamId, unitId: group.id, unit: group.name, score: t.score };
+			}),
+			figures.practices,
+			practiceIds(model)
+		)
 	);
 }

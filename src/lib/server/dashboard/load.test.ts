@@ -8,7 +8,7 @@ import type { Model } from '$lib/server/model/types';
 import { csvStream, practiceColumns, practiceRows } from '$lib/server/reports/export';
 import { compareUnits, loadDashboard } from './load';
 import { dashboardCycles } from './scope';
-import { dashboardFigures } from './cache';
+import { dashboardFigures, orgUnitHeatmap } from './cache';
 import { dataRevision } from '$lib/server/db/revision';
 import { selection } from './select';
 import { getCatalogue } from '$lib/server/tools/catalogue';
@@ -138,6 +138,23 @@ describe('dashboard figures from the database', () => {
 		expect(compared.map((u) => [u.unit, u.org.now?.mean])).toEqual([
 			['Unit A', 1.75],
 			['Unit B', 3]
+		]);
+	});
+
+	it('rolls teams up to their department for the whole organisation', async () => {
+		const d = await load(null);
+		expect(compareUnits(d, model, 'department').map((u) => [u.unit, u.org.now?.mean])).toEqual([
+			['Engineering', 2.1667]
+		]);
+		const rows = orgUnitHeatmap(d, model, 'department');
+		expect(rows.map((r) => [r.unitId, r.unit, r.teams, r.score])).toEqual([
+			[units.dept, 'Engineering', 3, (2 + 1.5 + 3) / 3]
+		]);
+		// Achieved level = floor(score) in every practice: 2, 1 and 3 → mean 2.
+		expect(rows[0]!.levels.every((l) => l === 2)).toBe(true);
+		expect(orgUnitHeatmap(d, model, 'unit').map((r) => [r.unit, r.teams])).toEqual([
+			['Unit A', 2],
+			['Unit B', 1]
 		]);
 	});
 

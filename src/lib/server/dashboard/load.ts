@@ -38,6 +38,9 @@ function teamRows(db: Database, scope: Scope, cycle: Cycle, previous: Cycle | nu
 			unitId: table.team.orgUnitId,
 			unit: table.orgUnit.name,
 			department: parentUnit.name,
+			/** The department the team rolls up to: its unit's parent, or its unit if that has none. */
+			departmentId: sql<string | null>`coalesce(${parentUnit.id}, ${table.orgUnit.id})`,
+			departmentName: sql<string | null>`coalesce(${parentUnit.name}, ${table.orgUnit.name})`,
 			status: table.assessment.status,
 			selfReviewed: table.assessment.selfReviewed,
 			score: table.assessment.score,
@@ -261,11 +264,32 @@ export async function loadDashboard(
 
 export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
 
-/** Per org unit: team count, score spread and phase means (for the side-by-side comparison). */
-export function compareUnits(dashboard: Dashboard, model: Model) {
+/** What the roll-ups group teams by: their org unit, or the department above it. */
+export type RollUp = 'unit' | 'department';
+
+/** A team's group in a roll-up: id (null: no org unit) and name. */
+export function groupOf(
+	t: {
+		unitId: string | null;
+		unit: string | null;
+		departmentId: string | null;
+		departmentName: string | null;
+	},
+	by: RollUp
+) {
+	return by === 'department'
+		? { id: t.departmentId, name: t.departmentName ?? 'No org unit' }
+		: { id: t.unitId, name: t.unit ?? 'No org unit' };
+}
+
+/**
+ * Per org unit (or per department): team count, score spread and phase means (for the
+ * side-by-side comparison).
+ */
+export function compareUnits(dashboard: Dashboard, model: Model, by: RollUp = 'unit') {
 	const byUnit = new Map<string, Dashboard['teams']>();
 	for (const t of dashboard.teams) {
-		const key = t.unit ?? 'No org unit';
+		const key = groupOf(t, by).name;
 		byUnit.set(key, [...(byUnit.get(key) ?? []), t]);
 	}
 	const phaseOf = new Map(model.practices.map((p) => [p.id, p.phase]));
@@ -276,7 +300,7 @@ export function compareUnits(dashboard: Dashboard, model: Model) {
 			const rows = dashboard.practices.filter((p) => ids.has(p.teamId) && !p.notApplicable);
 			return {
 				unit,
-				department: teams[0]?.department ?? null,
+				department: by === 'unit' ? (teams[0]?.department ?? null) : null,
 				org: orgScore(teams),
 				phases: model.phases.map((ph) => {
 					const xs = rows.filter((r) => phaseOf.get(r.practiceId) === ph.id).map((r) => r.score);

@@ -8,8 +8,8 @@ import { teamInScope, type Scope } from './scope';
  * Open improvement-plan items (planned or in progress) due before `today`, per org unit of the
  * active teams in scope, the most first: items and the teams they belong to.
  */
-export function overduePlanItems(db: Database, scope: Scope, today: string) {
-	return db
+export async function overduePlanItems(db: Database, scope: Scope, today: string) {
+	const rows = await db
 		.select({
 			unitId: table.team.orgUnitId,
 			unit: table.orgUnit.name,
@@ -28,6 +28,7 @@ export function overduePlanItems(db: Database, scope: Scope, today: string) {
 		)
 		.groupBy(table.team.orgUnitId, table.orgUnit.name)
 		.orderBy(desc(sql`count(*)`), table.orgUnit.name);
+	return rows.map((r) => ({ ...r, unit: r.unit ?? 'No org unit' }));
 }
 
 /** overduePlanItems once per data revision, scope and day. */
@@ -38,10 +39,5 @@ export function cachedOverduePlanItems(
 	revision: string
 ) {
 	const key = `dashboard.overdue:${scope.unitId}:${scope.memberId}:${today}`;
-	return cachedForRevision(db, key, revision, async () =>
-		(await overduePlanItems(db, scope, today)).map((r) => ({
-			...r,
-			unit: r.unit ?? 'No org unit'
-		}))
-	);
+	return cachedForRevision(db, key, revision, () => overduePlanItems(db, scope, today));
 }

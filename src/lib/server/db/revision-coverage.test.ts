@@ -104,7 +104,8 @@ describe('every table a cached value reads bumps the data revision', () => {
 			locals: { db: watched, user, ip: '127.0.0.1' },
 			url: new URL(`http://127.0.0.1${url}`),
 			params,
-			isDataRequest: true
+			isDataRequest: true,
+			setHeaders: () => {}
 		}) as never;
 
 	it('runs every cached value the source declares', async () => {

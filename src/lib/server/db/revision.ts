@@ -22,6 +22,22 @@ export async function dataRevision(db: Database): Promise<string> {
 	return rowsOf<{ revision: string }>(result)[0]?.revision ?? '';
 }
 
+/**
+ * A validator (an HTTP ETag's part) for what was made from the data at `revision`: it changes
+ * whenever that data may have. A pushed revision counts this process's writes, so it names the
+ * process too (a restart counts from 0 again); a read one can name a write not yet committed
+ * (see dataRevision), so it also changes each time the cache's maximum age passes: a page made
+ * in that moment is not kept by browsers for more than about twice that age either.
+ */
+export function revisionValidator(revision: string, now = Date.now()): string {
+	return revision.startsWith('pushed:')
+		? `${revision}@${PROCESS}`
+		: `${revision}@${Math.floor(now / MAX_AGE_MS)}`;
+}
+
+/** This process, among every process that served the same data directory before it. */
+const PROCESS = crypto.randomUUID();
+
 /** Databases whose changes are pushed to this process (see followRevision). */
 const pushed = new WeakMap<Database, { revision: string }>();
 

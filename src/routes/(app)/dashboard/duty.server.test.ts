@@ -6,7 +6,10 @@ import * as table from '$lib/server/db/schema';
 import type { SessionUser } from '$lib/server/auth/session';
 import { seedDemo } from '$lib/server/demo/seed';
 import { onDutyNames } from '$lib/server/responsibility/report';
+import { render } from 'svelte/server';
+import type { DashboardView } from '$lib/server/dashboard/view';
 import { load } from './+page.server';
+import DashboardBody from './DashboardBody.svelte';
 
 // Leadership's dashboard is cached per data revision and names who is on security duty: a
 // renamed person or a changed rota must show on the very next view, not a minute later.
@@ -26,9 +29,14 @@ describe("the dashboard's security duty", () => {
 		const event = {
 			locals: { db: handle.db, user: leadership },
 			url: new URL('http://127.0.0.1/dashboard'),
-			isDataRequest: true
+			setHeaders: () => {}
 		};
-		return ((await load(event as never)) as { body: string }).body;
+		const data = (await load(event as never)) as {
+			view: DashboardView;
+			sort: string;
+			filters: string;
+		};
+		return render(DashboardBody, { props: { ...data, data: data.view } }).body;
 	};
 
 	/** A team with a rota and the person on duty there now, read without the page. */

@@ -13,7 +13,8 @@ export const load: PageServerLoad = async (event) => {
 		event.url.searchParams
 	);
 	const practices = model.practices.map((p) => ({ id: p.id, name: p.name, phase: p.phase }));
-	if (!cycle) return { cycle: null, cycles: [], units, unitId: '', rows: [], practices };
+	const phases = model.phases.map((p) => ({ id: p.id, name: p.name }));
+	if (!cycle) return { cycle: null, cycles: [], units, unitId: '', rows: [], phases, practices };
 	const figures = await dashboardFigures(
 		event.locals.db,
 		model,
@@ -29,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
 		units,
 		unitId: unit?.id ?? '',
 		rows: teamHeatmap(figures, model),
+		phases,
 		practices
 	};
 };
