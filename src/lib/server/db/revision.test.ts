@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from './client';
 import * as table from './schema';
-import { byRevision, dataRevision } from './revision';
+import { byRevision, dataRevision, revisionValidator } from './revision';
 import { createTestDatabase } from './test-db';
 
 describe('values cached per data revision', () => {
@@ -69,4 +69,20 @@ describe('values cached per data revision', () => {
 			}
 		}
 	);
+});
+
+describe('a validator (an ETag part) from a data revision', () => {
+	const MINUTE = 60_000;
+	it('names the process for a pushed revision, which restarts from 0 in the next one', () => {
+		const v = revisionValidator('pushed:3', 0);
+		expect(v).toMatch(/^pushed:3@[\w-]{36}$/);
+		expect(revisionValidator('pushed:3', 10 * MINUTE)).toBe(v);
+		expect(revisionValidator('pushed:4', 0)).not.toBe(v);
+	});
+	it('changes with a read revision and each time the cache age passes', () => {
+		const at = 7 * MINUTE;
+		expect(revisionValidator('41', at)).toBe(revisionValidator('41', at + MINUTE / 2));
+		expect(revisionValidator('41', at)).not.toBe(revisionValidator('41', at + MINUTE));
+		expect(revisionValidator('41', at)).not.toBe(revisionValidator('42', at));
+	});
 });
