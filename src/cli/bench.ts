@@ -686,6 +686,13 @@ async function main() {
 			['heatmapUnit', base(`/dashboard/heatmap?unit=${encodeURIComponent(unit)}`)],
 			['heatmapAll', base('/dashboard/heatmap')],
 			['team', base(`/teams/${targets.teamSlug ?? 'none'}`)],
+			[
+				'phase',
+				base(
+					`/teams/${targets.teamSlug ?? 'none'}/assessments/${encodeURIComponent(targets.cycle)}/${targets.phase}`
+				)
+			],
+			['plan', base(`/teams/${targets.teamSlug ?? 'none'}/plan`)],
 			['csv', base(`/reports/${encodeURIComponent(targets.cycle)}/practices.csv`)]
 		];
 		if (targets.reviewSlug)
