@@ -26,25 +26,40 @@ export interface FindingLocation {
 
 /** One result of one run, normalised. */
 export interface ReportedFinding {
-	/** The tool's own fingerprint where it gives one, else a stable hash of rule, location and message. */
+	/**
+	 * Stable across uploads (sha256, hex): of the tool's fingerprints with tool, rule and path where
+	 * it gives them, else of tool, rule, location and message.
+	 */
 	key: string;
 	tool: ScannedTool;
+	/** The rule's id (SARIF `ruleId`, CycloneDX vulnerability id); '' when the tool names none (Gitleaks 7). */
 	ruleId: string;
+	/** The rule's short title (SARIF `shortDescription`, else `name`), or null. */
 	ruleName: string | null;
 	severity: Severity;
 	message: string;
 	/** The rule's help as markdown (SARIF `help.markdown`, else `help.text`), untrusted. */
 	help: string | null;
 	location: FindingLocation;
-	/** A SARIF suppression in effect (kind and justification), or null. */
+	/** A SARIF suppression in effect (kind and justification), a CycloneDX VEX "not affected", or null. */
 	suppressed: { kind: string; justification: string | null } | null;
 }
 
-/** One upload, read. `runs` lets a log with two runs of two tools report both. */
+/**
+ * One upload, read: every run of a SARIF log (two runs of two tools report both).
+ * `findings` holds one entry per key: results whose keys collide within one upload are one
+ * finding (the first one's text and location, the highest severity, suppressed only if every
+ * one of them is), so `findings.length <= results - skipped`.
+ */
 export interface ScanReport {
 	format: 'sarif' | 'cyclonedx';
+	/** Each distinct tool (name and version) once. */
 	tools: ScannedTool[];
 	findings: ReportedFinding[];
+	/** Results in the upload: SARIF `runs[].results[]` entries, CycloneDX vulnerability × affected component. */
+	results: number;
+	/** Results not read as findings: not an object, or SARIF kind `pass` / `notApplicable` (no problem). */
+	skipped: number;
 	/** CycloneDX only: how many components the SBOM lists. */
 	components: number | null;
 }
