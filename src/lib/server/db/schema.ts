@@ -590,3 +590,200 @@ export const trainingAssignment = pgTable(
 		index('training_assignment_user_idx').on(t.userId)
 	]
 );
+
+// ── Pipeline evidence: API tokens, repositories, scans and findings ─────────
+
+/** What a team API token may do: upload scans, or read the team's figures. */
+export const apiScopes = ['scans:write', 'read'] as const;
+export type ApiScope = (typeof apiScopes)[number];
+
+/**
+ * A team's API token for its pipelines. Only the SHA-256 of the token is stored; `prefix` is
+ * its first characters, shown so people can tell their tokens apart (and match a leaked one).
+ */
+export const apiToken = pgTable(
+	'api_token',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		scopes: jsonb('scopes').$type<ApiScope[]>().notNull(),
+		prefix: text('prefix').notNull(),
+		tokenHash: text('token_hash').notNull(),
+		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+		lastUsedIp: text('last_used_ip'),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		revokedBy: uuid('revoked_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		uniqueIndex('api_token_hash_unique').on(t.tokenHash),
+		index('api_token_team_idx').on(t.teamId, t.createdAt)
+	]
+);
+
+/** A repository a team's pipelines upload from (`payments/api`), made on its first upload. */
+export const codeRepository = pgTable(
+	'code_repository',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		/** Uploads on this branch open and close findings; others only show that the tool ran. */
+		defaultBranch: text('default_branch').notNull().default('main'),
+		/** An http(s) address under which file locations become links; none until someone sets it. */
+		webAddress: text('web_address'),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [uniqueIndex('code_repository_team_name_unique').on(t.teamId, t.name)]
+);
+
+/** One tool's analysis of one repository (per category, as GitHub's): findings belong to it. */
+export const analysis = pgTable(
+	'analysis',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		repositoryId: uuid('repository_id')
+			.notNull()
+			.references(() => codeRepository.id, { onDelete: 'cascade' }),
+		/** The name the tool gives itself (SARIF `tool.driver.name`); mapped to the catalogue when read. */
+		toolName: text('tool_name').notNull(),
+		category: text('category').notNull().default(''),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('analysis_repository_tool_category_unique').on(
+			t.repositoryId,
+			t.toolName,
+			t.category
+		),
+		index('analysis_team_idx').on(t.teamId)
+	]
+);
+
+export const scanFormats = ['sarif', 'cyclonedx'] as const;
+export const scanFormat = pgEnum('scan_format', scanFormats);
+
+/** One upload's run of one analysis: evidence that the tool ran, and what it found. */
+export const scan = pgTable(
+	'scan',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		/** The scans of one upload share it (a log with two runs of two tools is two scans). */
+		uploadId: uuid('upload_id').notNull(),
+		analysisId: uuid('analysis_id')
+			.notNull()
+			.references(() => analysis.id, { onDelete: 'cascade' }),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		ref: text('ref').notNull(),
+		commitSha: text('commit_sha'),
+		/** Whether the ref was the repository's default branch when uploaded (findings changed). */
+		onDefaultBranch: boolean('on_default_branch').notNull(),
+		uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+		tokenId: uuid('token_id').references(() => apiToken.id, { onDelete: 'set null' }),
+		format: scanFormat('format').notNull(),
+		toolVersion: text('tool_version'),
+		/** CycloneDX: how many components the SBOM lists. */
+		components: integer('components'),
+		results: integer('results').notNull(),
+		newCount: integer('new_count').notNull(),
+		fixedCount: integer('fixed_count').notNull(),
+		unchangedCount: integer('unchanged_count').notNull(),
+		suppressedCount: integer('suppressed_count').notNull()
+	},
+	(t) => [
+		index('scan_analysis_idx').on(t.analysisId, t.uploadedAt),
+		index('scan_team_idx').on(t.teamId, t.uploadedAt),
+		index('scan_upload_idx').on(t.uploadId)
+	]
+);
+
+export const findingSeverities = ['critical', 'high', 'medium', 'low', 'none'] as const;
+export const findingSeverity = pgEnum('finding_severity', findingSeverities);
+export const findingStates = ['open', 'fixed'] as const;
+export type FindingState = (typeof findingStates)[number];
+export const findingState = pgEnum('finding_state', findingStates);
+
+/**
+ * One problem an analysis reports, kept across scans by its key: opened when first reported on
+ * the default branch, fixed when a default-branch scan no longer reports it, reopened when it
+ * comes back. Suppressed (by the tool's own SARIF suppression) and dismissed (by the team, with
+ * a reason) findings stay, and are not counted as open.
+ */
+export const finding = pgTable(
+	'finding',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		analysisId: uuid('analysis_id')
+			.notNull()
+			.references(() => analysis.id, { onDelete: 'cascade' }),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		repositoryId: uuid('repository_id')
+			.notNull()
+			.references(() => codeRepository.id, { onDelete: 'cascade' }),
+		key: text('key').notNull(),
+		ruleId: text('rule_id').notNull(),
+		ruleName: text('rule_name'),
+		severity: findingSeverity('severity').notNull(),
+		message: text('message').notNull(),
+		/** Untrusted markdown: rendered only through the safe renderer. */
+		help: text('help'),
+		path: text('path'),
+		startLine: integer('start_line'),
+		endLine: integer('end_line'),
+		state: findingState('state').notNull().default('open'),
+		firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+		fixedAt: timestamp('fixed_at', { withTimezone: true }),
+		suppressed: boolean('suppressed').notNull().default(false),
+		suppressionKind: text('suppression_kind'),
+		suppressionJustification: text('suppression_justification'),
+		dismissedAt: timestamp('dismissed_at', { withTimezone: true }),
+		dismissedBy: uuid('dismissed_by').references(() => user.id, { onDelete: 'set null' }),
+		dismissedReason: text('dismissed_reason'),
+		lastScanId: uuid('last_scan_id').references(() => scan.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		uniqueIndex('finding_analysis_key_unique').on(t.analysisId, t.key),
+		// The team's findings page: open ones by severity, new and fixed per week.
+		index('finding_team_open_idx')
+			.on(t.teamId, t.severity, t.firstSeenAt)
+			.where(sql`${t.state} = 'open'`),
+		index('finding_team_first_seen_idx').on(t.teamId, t.firstSeenAt),
+		index('finding_team_fixed_idx')
+			.on(t.teamId, t.fixedAt)
+			.where(sql`${t.fixedAt} is not null`)
+	]
+);
+
+/**
+ * The name a scanner gives itself in its output (lower-cased: "semgrep oss") and the catalogue
+ * tool it is; read at query time, so mapping a name once maps every past scan too.
+ */
+export const toolScannerName = pgTable(
+	'tool_scanner_name',
+	{
+		name: text('name').primaryKey(),
+		toolId: text('tool_id')
+			.notNull()
+			.references(() => tool.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' })
+	},
+	(t) => [index('tool_scanner_name_tool_idx').on(t.toolId)]
+);
