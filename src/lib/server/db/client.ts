@@ -12,6 +12,7 @@ import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
 import { withDrizzleParsers } from './pglite-parsers';
+import { withPreparedStatements } from './pglite-prepared';
 
 /** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -68,7 +69,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`
 			]
 		});
-		const db = drizzlePglite({ client: withDrizzleParsers(client), schema }) as unknown as Database;
+		const db = drizzlePglite({
+			client: withPreparedStatements(withDrizzleParsers(client), client),
+			schema
+		}) as unknown as Database;
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		return {
 			db,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { PglitePreparedQuery } from 'drizzle-orm/pglite';
 import { createTestDatabase } from './test-db';
@@ -86,7 +86,10 @@ describe("drizzle's PGlite type parsers, installed once", () => {
 			expect(outside!.createdAt).toBeInstanceOf(Date);
 			expect(outside!.createdAt.getTime()).toBe(user!.createdAt.getTime());
 			expect(Math.abs(outside!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-			expect(seen.length).toBeGreaterThanOrEqual(4);
+			// Reads and writes run as prepared statements (pglite-prepared.ts), which send no
+			// parsers at all; anything else still goes through PGlite's own query.
+			await handle.db.execute(sql`show timezone`);
+			expect(seen.length).toBeGreaterThanOrEqual(1);
 			// In their place, drizzle's parsers are the client's own (a timestamp without a time
 			// zone would otherwise be read in the server's local time).
 			const client = (handle.db as unknown as { $client: PGlite }).$client;
