@@ -7,6 +7,7 @@ import {
 	permissions,
 	reviewRight,
 	rolesWith,
+	tokenRefusal,
 	type Membership,
 	type Permission,
 	type TeamAction
@@ -25,7 +26,8 @@ describe('global permissions (role × permission)', () => {
 			'dashboard.org',
 			'reports.view',
 			'assessments.review',
-			'tools.manage'
+			'tools.manage',
+			'integrations.manage'
 		],
 		leadership: ['teams.viewAll', 'dashboard.org', 'reports.view'],
 		member: []
@@ -83,7 +85,19 @@ describe('team access (role × membership × action)', () => {
 		['member', null, 'answerQuestions', false],
 		['security', null, 'answerQuestions', false],
 		['leadership', null, 'answerQuestions', false],
-		['admin', null, 'answerQuestions', false]
+		['admin', null, 'answerQuestions', false],
+		['member', lead, 'manageIntegrations', true],
+		['member', member, 'manageIntegrations', false],
+		['member', null, 'manageIntegrations', false],
+		['security', null, 'manageIntegrations', true],
+		['leadership', null, 'manageIntegrations', false],
+		['admin', null, 'manageIntegrations', true],
+		['member', member, 'dismissFindings', true],
+		['member', lead, 'dismissFindings', true],
+		['member', null, 'dismissFindings', false],
+		['security', null, 'dismissFindings', false],
+		['leadership', null, 'dismissFindings', false],
+		['admin', null, 'dismissFindings', false]
 	];
 	for (const [role, membership, action, expected] of cases) {
 		it(`${role} ${membership ? `(team ${membership.role})` : '(outsider)'} ${expected ? 'may' : 'may not'} ${action}`, () => {
@@ -161,4 +175,32 @@ describe("the report's executive summary", () => {
 			);
 		});
 	}
+});
+
+describe('team API tokens', () => {
+	const now = new Date('2026-05-01T12:00:00Z');
+	const token = {
+		teamId: 'alpha',
+		scopes: ['scans:write'] as const,
+		expiresAt: new Date('2026-06-01T00:00:00Z'),
+		revokedAt: null,
+		teamActive: true
+	};
+	it('acts for its own team within its scopes', () => {
+		expect(tokenRefusal(token, 'alpha', 'scans:write', now)).toBeNull();
+		expect(tokenRefusal(token, 'alpha', 'read', now)).toBe('scope');
+		expect(tokenRefusal({ ...token, scopes: ['read'] }, 'alpha', 'read', now)).toBeNull();
+		expect(tokenRefusal(token, 'beta', 'scans:write', now)).toBe('team');
+	});
+	it('ends when revoked, at expiry, and when its team is archived, whatever the scope', () => {
+		expect(tokenRefusal({ ...token, revokedAt: now }, 'alpha', 'scans:write', now)).toBe('revoked');
+		expect(tokenRefusal({ ...token, expiresAt: now }, 'alpha', 'scans:write', now)).toBe('expired');
+		expect(tokenRefusal({ ...token, teamActive: false }, 'alpha', 'scans:write', now)).toBe(
+			'archived'
+		);
+		// Revocation is told before anything else: it is the one a person chose.
+		expect(tokenRefusal({ ...token, revokedAt: now, teamActive: false }, 'beta', 'read', now)).toBe(
+			'revoked'
+		);
+	});
 });

@@ -1,4 +1,4 @@
-import { globalRoles, type GlobalRole, type TeamRole } from '$lib/server/db/schema';
+import { globalRoles, type ApiScope, type GlobalRole, type TeamRole } from '$lib/server/db/schema';
 
 /** Everything a global role may do outside a particular team. */
 export const permissions = [
@@ -11,7 +11,8 @@ export const permissions = [
 	'reports.view',
 	'assessments.review',
 	'cycles.manage',
-	'tools.manage'
+	'tools.manage',
+	'integrations.manage'
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -22,7 +23,8 @@ const granted: Record<GlobalRole, ReadonlySet<Permission>> = {
 		'dashboard.org',
 		'reports.view',
 		'assessments.review',
-		'tools.manage'
+		'tools.manage',
+		'integrations.manage'
 	]),
 	leadership: new Set<Permission>(['teams.viewAll', 'dashboard.org', 'reports.view']),
 	member: new Set<Permission>()
@@ -52,7 +54,9 @@ export const teamActions = [
 	'editResponsibility',
 	'manageRota',
 	'editPlan',
-	'answerQuestions'
+	'answerQuestions',
+	'manageIntegrations',
+	'dismissFindings'
 ] as const;
 export type TeamAction = (typeof teamActions)[number];
 
@@ -63,6 +67,9 @@ export type TeamAction = (typeof teamActions)[number];
  * The improvement plan is the team's own: its members and leads make and change items (admins
  * too), while security and leadership only read it. Only the team answers a reviewer's
  * questions: an admin outside it does not speak for it.
+ * Pipeline integrations (API tokens, the repositories' default branch and web address) are set
+ * by the lead and the security team; dismissing a finding is the team's own judgement, made by
+ * its members (the security team sees the reason, but does not dismiss for the team).
  */
 export function canOnTeam(
 	actor: Actor,
@@ -83,8 +90,41 @@ export function canOnTeam(
 		case 'editResponsibility':
 			return membership?.role === 'lead' || can(actor, 'tools.manage');
 		case 'answerQuestions':
+		case 'dismissFindings':
 			return membership !== null;
+		case 'manageIntegrations':
+			return membership?.role === 'lead' || can(actor, 'integrations.manage');
 	}
+}
+
+/** A team API token as the policy sees it: whose it is, what it may do, and whether it still may. */
+export interface TokenActor {
+	teamId: string;
+	scopes: readonly ApiScope[];
+	expiresAt: Date;
+	revokedAt: Date | null;
+	teamActive: boolean;
+}
+
+export type TokenRefusal = 'revoked' | 'expired' | 'archived' | 'scope' | 'team';
+
+/**
+ * The one rule for API tokens (the API never takes a session): a token acts for its own team
+ * only, within its scopes, until it is revoked, expires or its team is archived. Returns why
+ * not, or null when it may.
+ */
+export function tokenRefusal(
+	token: TokenActor,
+	teamId: string,
+	scope: ApiScope,
+	now = new Date()
+): TokenRefusal | null {
+	if (token.revokedAt) return 'revoked';
+	if (token.expiresAt <= now) return 'expired';
+	if (!token.teamActive) return 'archived';
+	if (token.teamId !== teamId) return 'team';
+	if (!token.scopes.includes(scope)) return 'scope';
+	return null;
 }
 
 /** The global roles that grant a permission (for queries such as "who could review this"). */
