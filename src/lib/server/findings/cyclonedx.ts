@@ -144,15 +144,15 @@ export function readCycloneDx(bom: unknown): ScanReport {
 			help: cleanText(help.join('\n\n'), limits.help),
 			suppressed: vexSuppression(vulnerability)
 		};
-		// A vulnerability that names no affected component is about the SBOM's subject.
-		for (const affect of affects.length > 0 ? affects : [null]) {
-			const ref = own(affect, 'ref');
-			if (affect !== null && typeof ref !== 'string') {
+		// A vulnerability that names no affected component is about the SBOM's subject (null).
+		const targets =
+			affects.length > 0 ? affects.map((affect) => own(affect, 'ref') ?? undefined) : [null];
+		for (const ref of targets) {
+			if (ref !== null && typeof ref !== 'string') {
 				skipped += 1;
 				continue;
 			}
-			const path =
-				typeof ref === 'string' ? (refs.get(ref) ?? cleanLine(ref, limits.path)) : subject;
+			const path = ref === null ? subject : (refs.get(ref) ?? cleanLine(ref, limits.path));
 			set.add({
 				...common,
 				key: findingKey(['cyclonedx', id, path]),
