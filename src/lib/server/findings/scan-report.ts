@@ -58,7 +58,10 @@ export interface ScanReport {
 	findings: ReportedFinding[];
 	/** Results in the upload: SARIF `runs[].results[]` entries, CycloneDX vulnerability × affected component. */
 	results: number;
-	/** Results not read as findings: not an object, or SARIF kind `pass` / `notApplicable` (no problem). */
+	/**
+	 * Results not read as findings: not an object, unreadable (a CycloneDX `affects` entry without
+	 * a ref), or SARIF kind `pass` / `notApplicable` (no problem found).
+	 */
 	skipped: number;
 	/** CycloneDX only: how many components the SBOM lists. */
 	components: number | null;
