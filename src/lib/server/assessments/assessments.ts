@@ -63,10 +63,13 @@ export async function loadAnswers(
 			evidence: table.answer.evidence,
 			version: table.answer.version,
 			updatedAt: table.answer.updatedAt,
-			updatedBy: table.user.name
+			// A lookup per answer by primary key: as a join, PostgreSQL hashes the whole user
+			// table (2,500 rows at 500 teams) for a phase's 40 answers.
+			updatedBy: sql<
+				string | null
+			>`(select ${table.user.name} from ${table.user} where ${table.user.id} = ${qualified(table.answer.updatedBy)})`
 		})
 		.from(table.answer)
-		.leftJoin(table.user, eq(table.user.id, table.answer.updatedBy))
 		.where(
 			and(
 				eq(table.answer.assessmentId, assessmentId),
@@ -76,10 +79,25 @@ export async function loadAnswers(
 	return new Map(rows.map((r) => [r.criterionId, r]));
 }
 
+/**
+ * What pages show of a stored practice row: not the per-level scores (jsonb, the largest part of
+ * the row to read back and only the scoring module's concern).
+ */
+export const practiceResultColumns = {
+	assessmentId: table.assessmentPractice.assessmentId,
+	practiceId: table.assessmentPractice.practiceId,
+	notApplicable: table.assessmentPractice.notApplicable,
+	notApplicableReason: table.assessmentPractice.notApplicableReason,
+	target: table.assessmentPractice.target,
+	score: table.assessmentPractice.score,
+	achievedLevel: table.assessmentPractice.achievedLevel,
+	version: table.assessmentPractice.version
+};
+
 /** The stored per-practice rows (not applicable, target, scores). */
 export async function loadPractices(db: Database, assessmentId: string) {
 	const rows = await db
-		.select()
+		.select(practiceResultColumns)
 		.from(table.assessmentPractice)
 		.where(eq(table.assessmentPractice.assessmentId, assessmentId))
 		.orderBy(asc(table.assessmentPractice.practiceId));

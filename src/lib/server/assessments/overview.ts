@@ -1,6 +1,7 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/db/rows';
 import type { Model } from '$lib/server/model/types';
 import { loadPhaseScores, loadPractices } from './assessments';
 import { assessmentProgress, type PhaseProgress } from './progress';
@@ -11,26 +12,16 @@ export async function assessmentProgressOf(
 	model: Model,
 	assessmentId: string
 ): Promise<PhaseProgress[]> {
-	const [answered, notApplicable] = await Promise.all([
-		db
-			.select({ id: table.answer.criterionId })
-			.from(table.answer)
-			.where(and(eq(table.answer.assessmentId, assessmentId), isNotNull(table.answer.value))),
-		db
-			.select({ id: table.assessmentPractice.practiceId })
-			.from(table.assessmentPractice)
-			.where(
-				and(
-					eq(table.assessmentPractice.assessmentId, assessmentId),
-					eq(table.assessmentPractice.notApplicable, true)
-				)
-			)
-	]);
-	return assessmentProgress(
-		model,
-		new Set(answered.map((a) => a.id)),
-		new Set(notApplicable.map((p) => p.id))
+	// One statement and one row: a row per answered criterion costs more to read than to find.
+	const [row] = rowsOf<{ answered: string[]; notApplicable: string[] }>(
+		await db.execute(sql`select
+			coalesce((select array_agg(${table.answer.criterionId}) from ${table.answer}
+				where ${table.answer.assessmentId} = ${assessmentId} and ${table.answer.value} is not null), '{}') as "answered",
+			coalesce((select array_agg(${table.assessmentPractice.practiceId}) from ${table.assessmentPractice}
+				where ${table.assessmentPractice.assessmentId} = ${assessmentId}
+				and ${table.assessmentPractice.notApplicable}), '{}') as "notApplicable"`)
 	);
+	return assessmentProgress(model, new Set(row?.answered ?? []), new Set(row?.notApplicable ?? []));
 }
 
 /** Per phase: progress (answered of total, what is left), the phase score, and each practice's result. */

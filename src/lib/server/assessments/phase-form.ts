@@ -1,9 +1,10 @@
 import type { Database } from '$lib/server/db';
-import type * as table from '$lib/server/db/schema';
 import type { Phase } from '$lib/server/model/types';
 import { criterionIdsOf } from '$lib/server/model/criteria';
-import { loadAnswers, loadPractices } from './assessments';
-import { previousAssessmentId } from './cycles';
+import { sql } from 'drizzle-orm';
+import * as table from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/db/rows';
+import { loadPractices } from './assessments';
 
 /** What the person saw, so a whole-phase submit writes only what they changed. */
 export function answerFingerprint(a: {
@@ -32,17 +33,10 @@ export async function phaseForm(
 	},
 	phase: Phase
 ) {
-	const prevId = await previousAssessmentId(
-		db,
-		access.team.id,
-		access.cycle.startsOn,
-		access.cycle.id
-	);
 	const shown = criterionIdsOf(phase.practices);
-	const [answers, practices, previous] = await Promise.all([
-		loadAnswers(db, access.assessment.id, shown),
-		loadPractices(db, access.assessment.id),
-		prevId ? loadAnswers(db, prevId, shown) : Promise.resolve(new Map())
+	const [{ previousId: prevId, answers, previous }, practices] = await Promise.all([
+		phaseAnswers(db, access, shown),
+		loadPractices(db, access.assessment.id)
 	]);
 	return phase.practices.map((p) => {
 		const stored = practices.get(p.id);
@@ -84,4 +78,61 @@ export async function phaseForm(
 			}))
 		};
 	});
+}
+
+interface PhaseAnswer {
+	value: number | null;
+	comment: string;
+	evidence: string[];
+	version: number;
+	updatedBy: string | null;
+}
+
+/**
+ * The phase's answers now and in the team's previous assessment (the one of the latest cycle
+ * that started before this one), in one statement: a phase page is opened far more often than
+ * anything on it changes, and each statement costs more to send and read than to run.
+ */
+async function phaseAnswers(
+	db: Database,
+	access: {
+		team: { id: string };
+		assessment: { id: string };
+		cycle: { id: string; startsOn: string };
+	},
+	criterionIds: readonly string[]
+) {
+	const a = table.answer;
+	const ids = sql.join(
+		criterionIds.map((id) => sql`${id}`),
+		sql`, `
+	);
+	const previousId = sql`(select ${table.assessment.id} from ${table.assessment}
+		join ${table.cycle} on ${table.cycle.id} = ${table.assessment.cycleId}
+		where ${table.assessment.teamId} = ${access.team.id}
+		and ${table.cycle.startsOn} < ${access.cycle.startsOn} and ${table.cycle.id} <> ${access.cycle.id}
+		order by ${table.cycle.startsOn} desc limit 1)`;
+	const [row] = rowsOf<{
+		previousId: string | null;
+		current: [string, number | null, string, string[], number, string | null][] | null;
+		previous: [string, number | null, string][] | null;
+	}>(
+		await db.execute(sql`with previous as (select ${previousId} as id)
+			select (select id from previous) as "previousId",
+			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}, ${a.evidence}, ${a.version},
+				(select ${table.user.name} from ${table.user} where ${table.user.id} = ${a.updatedBy})))
+				from ${a} where ${a.assessmentId} = ${access.assessment.id} and ${a.criterionId} in (${ids})) as "current",
+			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}))
+				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous"`)
+	);
+	const answers = new Map<string, PhaseAnswer>(
+		(row?.current ?? []).map(([criterionId, value, comment, evidence, version, updatedBy]) => [
+			criterionId,
+			{ value, comment, evidence, version, updatedBy }
+		])
+	);
+	const previous = new Map<string, { value: number | null; comment: string }>(
+		(row?.previous ?? []).map(([criterionId, value, comment]) => [criterionId, { value, comment }])
+	);
+	return { previousId: row?.previousId ?? null, answers, previous };
 }

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { Model } from '$lib/server/model/types';
-import { loadAnswers, type listTeamAssessments } from './assessments';
+import { loadAnswers, practiceResultColumns, type listTeamAssessments } from './assessments';
 
 type TeamAssessment = Awaited<ReturnType<typeof listTeamAssessments>>[number];
 
@@ -22,10 +22,17 @@ export async function teamPicture(
 	const ids = [current.id, ...(previous ? [previous.id] : [])];
 	const [practiceRows, phaseRows] = await Promise.all([
 		db
-			.select()
+			.select(practiceResultColumns)
 			.from(table.assessmentPractice)
 			.where(inArray(table.assessmentPractice.assessmentId, ids)),
-		db.select().from(table.assessmentPhase).where(inArray(table.assessmentPhase.assessmentId, ids))
+		db
+			.select({
+				assessmentId: table.assessmentPhase.assessmentId,
+				phase: table.assessmentPhase.phase,
+				score: table.assessmentPhase.score
+			})
+			.from(table.assessmentPhase)
+			.where(inArray(table.assessmentPhase.assessmentId, ids))
 	]);
 	const practiceOf = (assessmentId: string, practiceId: string) =>
 		practiceRows.find((r) => r.assessmentId === assessmentId && r.practiceId === practiceId);

@@ -1,9 +1,13 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { Database } from '$lib/server/db';
+import { preparedQuery } from '$lib/server/db/prepared';
 import type { SessionUser } from './session';
+import type { ApiScope } from '$lib/server/db/schema';
+import { apiError } from '$lib/server/http/api';
+import { checkToken, type ApiCaller } from '$lib/server/integrations/tokens';
 import { can, canOnTeam, type Membership, type Permission, type TeamAction } from './policy';
 
 type Event = Pick<RequestEvent, 'locals' | 'url'>;
@@ -28,13 +32,67 @@ export function requirePermission(event: Event, permission: Permission): Session
 /** Marks a route that anyone, signed in or not, may use (sign-in, setup, health checks). */
 export function allowAnonymous(_event: Event): void {}
 
+const tokenRefusals = {
+	missing:
+		'Send a team API token as "Authorization: Bearer rampart_pat_…" (the team lead makes one on the team\'s Integrations page).',
+	unknown:
+		'This token is not known: check that the CI secret holds the whole token, or make a new one.',
+	revoked: "This token was revoked: make a new one on the team's Integrations page.",
+	expired: "This token has expired: make a new one on the team's Integrations page.",
+	archived: "This token's team is archived: its tokens no longer work.",
+	team: 'This token belongs to another team.'
+} as const;
+
+/**
+ * The API's one credential: a team API token in the Authorization header, verified for a scope
+ * (and for the read API, the team in the address). Never a session cookie. Answers the refusal
+ * as the response to send (401 or 403, JSON), or the token's team and scopes.
+ */
+export async function requireApiToken(
+	event: Pick<RequestEvent, 'locals' | 'url' | 'request'>,
+	scope: ApiScope | readonly ApiScope[],
+	teamSlug: string | null = null
+): Promise<{ ok: true; caller: ApiCaller } | { ok: false; response: Response }> {
+	const check = await checkToken(
+		event.locals.db,
+		{
+			authorization: event.request.headers.get('authorization'),
+			ip: event.locals.ip,
+			path: event.url.pathname
+		},
+		scope,
+		teamSlug
+	);
+	if (check.ok) return check;
+	const scopes = typeof scope === 'string' ? [scope] : scope;
+	const message =
+		check.reason === 'scope'
+			? `This token does not have the "${scopes.join('" or "')}" scope: make one that has.`
+			: tokenRefusals[check.reason];
+	const challenge =
+		check.status === 401
+			? 'Bearer realm="rampart"'
+			: check.reason === 'scope'
+				? `Bearer realm="rampart", error="insufficient_scope", scope="${scopes.join(' ')}"`
+				: 'Bearer realm="rampart", error="invalid_token"';
+	return {
+		ok: false,
+		response: apiError(
+			check.status,
+			message,
+			{ reason: check.reason },
+			{ 'WWW-Authenticate': challenge }
+		)
+	};
+}
+
 /**
  * The team behind a slug, if the user may act on it; 404 otherwise, so that a team you may
  * not see is indistinguishable from one that does not exist.
  */
 export async function requireTeamAccess(event: Event, slug: string, action: TeamAction) {
 	const user = requireUser(event);
-	const [row] = await teamWithMembership(event.locals.db, user.id).where(eq(table.team.slug, slug));
+	const [row] = await teamAccessQuery(event.locals.db).execute({ userId: user.id, slug });
 	return allowTeam(user, row, action);
 }
 
@@ -49,27 +107,18 @@ export async function requireAssessmentAccess(
 	action: TeamAction
 ) {
 	const user = requireUser(event);
-	const [row] = await teamWithMembership(event.locals.db, user.id, {
-		assessment: table.assessment,
-		cycle: table.cycle
-	})
-		.leftJoin(table.cycle, eq(table.cycle.name, cycleName))
-		.leftJoin(
-			table.assessment,
-			and(eq(table.assessment.teamId, table.team.id), eq(table.assessment.cycleId, table.cycle.id))
-		)
-		.where(eq(table.team.slug, slug));
+	const [row] = await assessmentAccessQuery(event.locals.db).execute({
+		userId: user.id,
+		slug,
+		cycleName
+	});
 	const access = allowTeam(user, row, action);
 	// Only after the team check: whether a hidden team has an assessment is not told either.
 	if (!row?.assessment || !row.cycle) error(404, 'This team has no assessment in that cycle.');
 	return { ...access, assessment: row.assessment, cycle: row.cycle };
 }
 
-function teamWithMembership<T extends SelectedFields>(
-	db: Database,
-	userId: string,
-	more: T = {} as T
-) {
+function teamWithMembership<T extends SelectedFields>(db: Database, more: T = {} as T) {
 	return db
 		.select({
 			team: table.team,
@@ -80,10 +129,36 @@ function teamWithMembership<T extends SelectedFields>(
 		.from(table.team)
 		.leftJoin(
 			table.teamMember,
-			and(eq(table.teamMember.teamId, table.team.id), eq(table.teamMember.userId, userId))
+			and(
+				eq(table.teamMember.teamId, table.team.id),
+				eq(table.teamMember.userId, sql.placeholder('userId'))
+			)
 		)
 		.$dynamic();
 }
+
+// Every team page and every save runs one of these: built once per database (db/prepared.ts).
+const teamAccessQuery = (db: Database) =>
+	preparedQuery(db, 'guard.team', (db) =>
+		teamWithMembership(db)
+			.where(eq(table.team.slug, sql.placeholder('slug')))
+			.prepare('guard_team')
+	);
+
+const assessmentAccessQuery = (db: Database) =>
+	preparedQuery(db, 'guard.assessment', (db) =>
+		teamWithMembership(db, { assessment: table.assessment, cycle: table.cycle })
+			.leftJoin(table.cycle, eq(table.cycle.name, sql.placeholder('cycleName')))
+			.leftJoin(
+				table.assessment,
+				and(
+					eq(table.assessment.teamId, table.team.id),
+					eq(table.assessment.cycleId, table.cycle.id)
+				)
+			)
+			.where(eq(table.team.slug, sql.placeholder('slug')))
+			.prepare('guard_assessment')
+	);
 
 function allowTeam(
 	user: SessionUser,

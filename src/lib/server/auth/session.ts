@@ -1,10 +1,11 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
 import { isStorageFull } from '$lib/server/db/errors';
+import { preparedQuery } from '$lib/server/db/prepared';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Sliding inactivity window. */
@@ -80,6 +81,31 @@ export async function createSession(
 	return { token, session };
 }
 
+/** The session and its user, by the session's id: built once per database (every request runs it). */
+const sessionWithUser = (db: Database) =>
+	preparedQuery(db, 'session.withUser', (db) =>
+		db
+			.select({
+				session: {
+					id: table.session.id,
+					userId: table.session.userId,
+					createdAt: table.session.createdAt,
+					expiresAt: table.session.expiresAt
+				},
+				user: {
+					id: table.user.id,
+					email: table.user.email,
+					name: table.user.name,
+					role: table.user.role,
+					active: table.user.active
+				}
+			})
+			.from(table.session)
+			.innerJoin(table.user, eq(table.session.userId, table.user.id))
+			.where(eq(table.session.id, sql.placeholder('id')))
+			.prepare('session_with_user')
+	);
+
 /** Resolves a cookie token to its session and active user, sliding the expiry; null when invalid. */
 export async function validateSessionToken(
 	db: Database,
@@ -87,25 +113,7 @@ export async function validateSessionToken(
 	now = new Date()
 ): Promise<{ session: Session; user: SessionUser; refreshed: boolean } | null> {
 	const id = sessionIdFromToken(token);
-	const [row] = await db
-		.select({
-			session: {
-				id: table.session.id,
-				userId: table.session.userId,
-				createdAt: table.session.createdAt,
-				expiresAt: table.session.expiresAt
-			},
-			user: {
-				id: table.user.id,
-				email: table.user.email,
-				name: table.user.name,
-				role: table.user.role,
-				active: table.user.active
-			}
-		})
-		.from(table.session)
-		.innerJoin(table.user, eq(table.session.userId, table.user.id))
-		.where(eq(table.session.id, id));
+	const [row] = await sessionWithUser(db).execute({ id });
 	if (!row) return null;
 	const verdict = sessionVerdict(row.session, now);
 	if (verdict === 'expired' || !row.user.active) {
