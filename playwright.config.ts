@@ -38,6 +38,8 @@ const server = (port: number, env: Record<string, string> = {}) => {
 			PORT: String(port),
 			ORIGIN: `http://127.0.0.1:${port}`,
 			DATA_DIR: dataDir,
+			// As `npm start` sets it: pipeline uploads of up to 10 MB (see src/cli/start.js).
+			BODY_SIZE_LIMIT: '10M',
 			...env
 		}
 	};

@@ -16,6 +16,8 @@ declare global {
 			ip: string;
 			/** Set when a write failed on a full disk: the response becomes a 503 (storage-full.ts). */
 			storageFull?: boolean;
+			/** The id handleError gave an unexpected error, for the API's JSON answer (http/api.ts). */
+			errorId?: string;
 		}
 	}
 }

@@ -6,6 +6,9 @@ import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/s
 import { validateSessionToken } from '$lib/server/auth/session';
 import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
 import { handleRequestText } from '$lib/server/http/request-text';
+import { handleApi, isApiPath } from '$lib/server/http/api';
+import { handleBodyLimit } from '$lib/server/http/body-limit';
+import { handleFormOrigin } from '$lib/server/http/form-origin';
 import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { DEFAULT_CACHE_CONTROL, securityHeaders } from '$lib/server/http/security-headers';
 import { budgetSettings, handleRequestBudget } from '$lib/server/http/request-budget';
@@ -53,10 +56,11 @@ const handleLocals: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Fills locals: the signed-in user, if any. */
+/** Fills locals: the signed-in user, if any. The API never reads or sets the session cookie. */
 const handleSession: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	if (isApiPath(event.url.pathname)) return resolve(event);
 	const name = sessionCookieName(event.url);
 	const token = event.cookies.get(name);
 	if (token) {
@@ -96,6 +100,9 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 
 export const handle = sequence(
 	handleSecurityHeaders,
+	handleApi,
+	handleFormOrigin,
+	handleBodyLimit,
 	handleStorageFull,
 	handleUrlLimit,
 	handleRequestText,
@@ -108,6 +115,7 @@ export const handle = sequence(
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found' };
 	const errorId = crypto.randomUUID();
+	event.locals.errorId = errorId;
 	log.error('Request failed', {
 		errorId,
 		method: event.request.method,

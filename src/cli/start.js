@@ -40,6 +40,9 @@ process.env.HOST ??= '127.0.0.1';
 process.env.PORT ??= '3000';
 // Without ORIGIN the server would assume https and refuse every form post over plain http.
 process.env.ORIGIN ??= `http://${process.env.HOST}:${process.env.PORT}`;
+// Pipelines upload scanner output of up to 10 MB (the API limits it as it streams); every
+// other route keeps 512 KB (src/lib/server/http/body-limit.ts).
+process.env.BODY_SIZE_LIMIT ??= '10M';
 if (process.argv.includes('--demo')) process.env.RAMPART_DEMO = '1';
 console.log(`Rampart on ${process.env.ORIGIN}`);
 await import(pathToFileURL(entry).href);

@@ -33,7 +33,9 @@ const anonymous = [
 	'logout/+page.server.ts actions.default',
 	// Load balancers' probes.
 	'healthz/+server.ts GET',
-	'readyz/+server.ts GET'
+	'readyz/+server.ts GET',
+	// The pipeline API's OpenAPI description: how to call it, no team's data.
+	'api/v1/openapi.json/+server.ts GET'
 ];
 
 /** Permissions that the admin role holds and no other role does, read from the policy. */

@@ -141,3 +141,31 @@ export const repositorySettingsSchema = z.object({
 		webAddress('http-or-https').nullable()
 	)
 });
+
+/** The read API's page of open findings: `?limit=100&offset=0&severity=high`. */
+export const findingsQuerySchema = z.object({
+	limit: z.preprocess(
+		(v) => (v === undefined || v === '' ? 100 : Number(v)),
+		z
+			.number({ error: 'Give limit as a whole number from 1 to 1000.' })
+			.int('Give limit as a whole number from 1 to 1000.')
+			.min(1, 'Give limit as a whole number from 1 to 1000.')
+			.max(1000, 'Give limit as a whole number from 1 to 1000.')
+	),
+	offset: z.preprocess(
+		(v) => (v === undefined || v === '' ? 0 : Number(v)),
+		z
+			.number({ error: 'Give offset as a whole number, 0 or more.' })
+			.int('Give offset as a whole number, 0 or more.')
+			.min(0, 'Give offset as a whole number, 0 or more.')
+			.max(1_000_000, 'Give offset as a whole number, 0 or more.')
+	),
+	severity: z.preprocess(
+		(v) => (v === undefined || v === '' ? null : v),
+		z
+			.enum(['critical', 'high', 'medium', 'low', 'none'], {
+				error: 'Give severity as critical, high, medium, low or none.'
+			})
+			.nullable()
+	)
+});

@@ -110,20 +110,21 @@ export type TokenRefusal = 'revoked' | 'expired' | 'archived' | 'scope' | 'team'
 
 /**
  * The one rule for API tokens (the API never takes a session): a token acts for its own team
- * only, within its scopes, until it is revoked, expires or its team is archived. Returns why
- * not, or null when it may.
+ * only, within its scopes (any one of `scope` when several would do), until it is revoked,
+ * expires or its team is archived. Returns why not, or null when it may.
  */
 export function tokenRefusal(
 	token: TokenActor,
 	teamId: string,
-	scope: ApiScope,
+	scope: ApiScope | readonly ApiScope[],
 	now = new Date()
 ): TokenRefusal | null {
 	if (token.revokedAt) return 'revoked';
 	if (token.expiresAt <= now) return 'expired';
 	if (!token.teamActive) return 'archived';
 	if (token.teamId !== teamId) return 'team';
-	if (!token.scopes.includes(scope)) return 'scope';
+	const wanted: readonly ApiScope[] = typeof scope === 'string' ? [scope] : scope;
+	if (!wanted.some((s) => token.scopes.includes(s))) return 'scope';
 	return null;
 }
 

@@ -134,7 +134,7 @@ export type TokenCheck =
 export async function checkToken(
 	db: Database,
 	request: { authorization: string | null; ip: string; path: string },
-	scope: ApiScope,
+	scope: ApiScope | readonly ApiScope[],
 	teamSlug: string | null = null,
 	now = new Date()
 ): Promise<TokenCheck> {
