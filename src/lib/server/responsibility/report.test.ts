@@ -5,7 +5,9 @@ import { responsibleParties } from '$lib/server/db/schema';
 import { loadModel } from '$lib/server/model/load-model';
 import type { Model } from '$lib/server/model/types';
 import { buildOrganisation, type Organisation } from '$lib/server/testing/organisation';
-import { responsibilityReport } from './report';
+import { onDutyByTeam, responsibilityReport } from './report';
+import { loadRota, swapTurn } from './rota-store';
+import { onDuty } from './rota';
 
 describe('the responsibility report', () => {
 	let handle: DatabaseHandle;
@@ -64,5 +66,39 @@ describe('the responsibility report', () => {
 		expect(names(report.withoutRota)).toEqual(names(teams.filter((t) => !rotas.has(t.id))));
 		expect(names(report.withoutChampion)).toEqual(['Beta', 'Delta']);
 		expect(names(report.withoutRota)).toEqual(['Beta', 'Gamma']);
+	});
+});
+
+describe('who is on duty, read for many teams at once', () => {
+	let handle: DatabaseHandle;
+	let org: Organisation;
+	beforeAll(async () => {
+		handle = await createTestDatabase();
+		org = await buildOrganisation(handle.db, loadModel());
+	});
+	afterAll(() => handle.close());
+
+	it('matches each rota read on its own, swaps included', async () => {
+		const today = '2026-11-18';
+		const alpha = org.teams.find((t) => t.slug === 'alpha')!;
+		const [, bo] = org.rotas.find((r) => r.teamId === alpha.id)!.userIds;
+		// Bo takes the turn that would be Ann's next.
+		const before = onDuty((await loadRota(handle.db, alpha.id))!, today);
+		const turnStart = before.next!.start;
+		const admin = org.users.find((u) => u.name === 'Admin')!;
+		const ctx = { actorId: admin.id, ip: '127.0.0.1' };
+		expect(await swapTurn(handle.db, ctx, alpha.id, { turnStart, userId: bo! }, today)).toEqual({
+			ok: true
+		});
+		const ids = org.teams.map((t) => t.id);
+		const duty = await onDutyByTeam(handle.db, ids, today);
+		const expected = new Map();
+		for (const id of ids) {
+			const plan = await loadRota(handle.db, id);
+			if (plan) expected.set(id, onDuty(plan, today));
+		}
+		expect(duty).toEqual(expected);
+		expect(duty.size).toBe(org.rotas.length);
+		expect(duty.get(alpha.id)!.next).toMatchObject({ start: turnStart, userId: bo, swapped: true });
 	});
 });

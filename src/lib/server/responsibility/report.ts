@@ -60,15 +60,24 @@ export async function onDutyByTeam(
 	today = new Date().toISOString().slice(0, 10)
 ) {
 	if (!teamIds.length) return new Map<string, ReturnType<typeof onDuty>>();
-	const [rotas, members, swaps] = await Promise.all([
-		db.select().from(table.rota).where(inArray(table.rota.teamId, teamIds)),
-		db
-			.select()
-			.from(table.rotaMember)
-			.where(inArray(table.rotaMember.teamId, teamIds))
-			.orderBy(table.rotaMember.position),
-		db.select().from(table.rotaSwap).where(inArray(table.rotaSwap.teamId, teamIds))
-	]);
+	// One statement: each rota with its members in turn order and its swaps.
+	const rotaTeam = qualified(table.rota.teamId);
+	const m = table.rotaMember;
+	const s = table.rotaSwap;
+	const rotas = await db
+		.select({
+			teamId: table.rota.teamId,
+			startsOn: table.rota.startsOn,
+			rotationWeeks: table.rota.rotationWeeks,
+			members: sql<
+				string[]
+			>`coalesce((select array_agg(${m.userId}::text order by ${m.position}) from ${m} where ${m.teamId} = ${rotaTeam}), '{}')`,
+			swaps: sql<
+				[string, string][]
+			>`coalesce((select json_agg(json_build_array(${s.turnStart}, ${s.userId})) from ${s} where ${s.teamId} = ${rotaTeam}), '[]')`
+		})
+		.from(table.rota)
+		.where(inArray(table.rota.teamId, [...teamIds]));
 	return new Map(
 		rotas.map((r) => [
 			r.teamId,
@@ -76,10 +85,8 @@ export async function onDutyByTeam(
 				{
 					startsOn: r.startsOn,
 					rotationWeeks: r.rotationWeeks,
-					members: members.filter((m) => m.teamId === r.teamId).map((m) => m.userId),
-					swaps: new Map(
-						swaps.filter((s) => s.teamId === r.teamId).map((s) => [s.turnStart, s.userId])
-					)
+					members: r.members,
+					swaps: new Map(r.swaps)
 				},
 				today
 			)

@@ -34,9 +34,15 @@ function teamMembers(db: Tx, teamId?: string) {
  * Each champion of a team with their progress in the security champion track, for the team
  * page: modules done, whether the track is complete, and the module to take next.
  */
-export async function championProgress(db: Tx, teamId: string, training = getTraining()) {
+export async function championProgress(
+	db: Tx,
+	teamId: string,
+	training = getTraining(),
+	/** The team's active champions when the caller has read them already (the team page). */
+	known?: readonly { userId: string; name: string }[]
+) {
 	const track = training.trackById.get(CHAMPION_TRACK_ID)!;
-	const champions = (await teamMembers(db, teamId)).filter((m) => m.champion);
+	const champions = known ?? (await teamMembers(db, teamId)).filter((m) => m.champion);
 	const progress = await progressByUser(
 		db,
 		training,

@@ -18,13 +18,22 @@ export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
 	const db = event.locals.db;
 	const teamAssessments = listTeamAssessments(db, team.id);
+	const teamMembers = listTeamMembers(db, team.id);
 	const [members, unit, assessments, picture, champions] = await Promise.all([
-		listTeamMembers(db, team.id),
+		teamMembers,
 		teamOrgUnit(db, team.orgUnitId),
 		teamAssessments,
 		// The picture compares the newest two of the same list.
 		teamAssessments.then((list) => teamPicture(db, getModel(), list)),
-		championProgress(db, team.id)
+		// Champions are active members of an active team (as the training report counts them).
+		teamMembers.then((list) =>
+			championProgress(
+				db,
+				team.id,
+				undefined,
+				team.active ? list.filter((m) => m.champion && m.active) : []
+			)
+		)
 	]);
 	const [toolHints, duty, plan] = await Promise.all([
 		toolsUsedForPractices(db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
