@@ -21,6 +21,9 @@ function random(seed: number) {
 	};
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 const currentStatuses: AssessmentStatus[] = ['draft', 'submitted', 'approved', 'returned'];
 
 /** Answers for every team in every demo cycle: each team has strengths, and most improve each quarter. */
@@ -48,13 +51,19 @@ export async function seedDemoAssessments(
 					const status =
 						c.status === 'closed' ? 'approved' : currentStatuses[ti % currentStatuses.length]!;
 					const reviewed = status === 'approved' || status === 'returned';
+					// Closed cycles were submitted on their due date; the open one's submissions lie
+					// in its first weeks (never after the day the demo is about, 2026-11-29).
+					const submitted =
+						c.status === 'closed'
+							? new Date(`${c.dueOn}T09:00:00Z`)
+							: new Date(Date.parse(`${c.startsOn}T09:00:00Z`) + (35 + (ti % 15)) * DAY);
 					return {
 						cycleId: cycle!.id,
 						teamId: t.id,
 						modelVersion: model.version,
 						status,
-						submittedAt: status === 'draft' ? null : new Date(`${c.dueOn}T09:00:00Z`),
-						reviewedAt: reviewed ? new Date(`${c.dueOn}T15:00:00Z`) : null,
+						submittedAt: status === 'draft' ? null : submitted,
+						reviewedAt: reviewed ? new Date(submitted.getTime() + 6 * HOUR) : null,
 						reviewedBy: reviewed ? reviewerId : null,
 						reviewComment:
 							status === 'returned' ? 'Please add evidence links for the build-phase answers.' : ''

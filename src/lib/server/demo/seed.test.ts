@@ -48,6 +48,26 @@ describe('demo organisation', () => {
 		expect(q4.every((r) => r.score! > 0 && r.score! < 4)).toBe(true);
 	});
 
+	it('dates every submission and review inside its cycle and on or before 2026-11-29', async () => {
+		const rows = await handle.db
+			.select({
+				startsOn: table.cycle.startsOn,
+				dueOn: table.cycle.dueOn,
+				submittedAt: table.assessment.submittedAt,
+				reviewedAt: table.assessment.reviewedAt
+			})
+			.from(table.assessment)
+			.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId));
+		const day = (d: Date | null) => d?.toISOString().slice(0, 10);
+		const submitted = rows.filter((r) => r.submittedAt);
+		expect(submitted.length).toBeGreaterThan(24);
+		for (const r of submitted) {
+			expect(day(r.submittedAt)! >= r.startsOn && day(r.submittedAt)! <= r.dueOn).toBe(true);
+			expect(day(r.submittedAt)! <= '2026-11-29').toBe(true);
+			if (r.reviewedAt) expect(r.reviewedAt.getTime()).toBeGreaterThan(r.submittedAt!.getTime());
+		}
+	});
+
 	it('has varied tool adoption, responsibility with a silo and a gap, and rotas for most teams', async () => {
 		const adoption = await handle.db.select().from(table.toolAdoption);
 		expect(new Set(adoption.map((a) => a.state))).toEqual(
