@@ -34,6 +34,7 @@ const ownTeam = [
 	`${team}/tools?all`,
 	`${team}/responsibility`,
 	`${team}/rota`,
+	`${team}/integrations`,
 	`${team}/assessments/${cycle}`,
 	`${team}/assessments/${cycle}/build`
 ];
