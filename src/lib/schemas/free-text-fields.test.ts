@@ -12,7 +12,7 @@ import { acceptInvitationSchema, loginSchema, profileSchema, setupSchema } from 
 import { parseForm } from './parse';
 import { askSchema, questionMessageSchema } from './question';
 import { adoptionSchema, toolIdSchema, toolSchema } from './tools';
-import { newTokenSchema } from './integrations';
+import { dismissFindingSchema, newTokenSchema } from './integrations';
 
 const uuid = '6d6f3c1e-1111-4aaa-8bbb-123456789abc';
 const password = { password: 'a long enough password', confirm: 'a long enough password' };
@@ -57,6 +57,13 @@ const fields: [string, z.ZodType, Record<string, string>, string, 'name' | 'line
 		],
 		['adoption', adoptionSchema, { toolId: 'semgrep', state: 'adopted' }, 'note', 'multiline'],
 		['API token', newTokenSchema, { name: 'CI', scopes: 'read' }, 'name', 'name'],
+		[
+			'dismissal',
+			dismissFindingSchema,
+			{ findingId: uuid, reason: 'False positive' },
+			'reason',
+			'multiline'
+		],
 		[
 			'tool',
 			toolSchema,

@@ -169,3 +169,14 @@ export const findingsQuerySchema = z.object({
 			.nullable()
 	)
 });
+
+/** A team dismisses a finding with a reason the security team will read. */
+export const dismissFindingSchema = z.object({
+	findingId: z.uuid({ error: 'Unknown finding.' }),
+	reason: z
+		.string({ error: 'Say why the finding is dismissed.' })
+		.trim()
+		.min(3, 'Say why the finding is dismissed (a false positive, an accepted risk…).')
+		.max(1000, 'Use at most 1,000 characters.')
+		.superRefine(freeText('multiline'))
+});
