@@ -17,6 +17,7 @@ import { handleUrlLimit } from '$lib/server/http/url-limit';
 import { startupProblem } from '$lib/server/db/startup-problem';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
 import { getModel } from '$lib/server/model/load-model';
+import { checkEvidenceCategories } from '$lib/server/model/evidence-rules';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
@@ -26,6 +27,10 @@ export const init: ServerInit = async () => {
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
 		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));
+		checkEvidenceCategories(
+			getModel(),
+			catalogue.categories.map((c) => c.id)
+		);
 		getTraining();
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);

@@ -3,6 +3,7 @@
 import { ContentError } from '$lib/server/content/problems';
 import { loadModel } from '$lib/server/model/load-model';
 import { modelSummary } from '$lib/server/model/validate-model';
+import { checkEvidenceCategories, evidenceSummary } from '$lib/server/model/evidence-rules';
 import { catalogueSummary, loadCatalogue } from '$lib/server/tools/catalogue';
 import { loadTraining } from '$lib/server/training/load-training';
 import { trainingSummary } from '$lib/server/training/validate-training';
@@ -10,6 +11,19 @@ import { trainingSummary } from '$lib/server/training/validate-training';
 const checks: [string, () => string][] = [
 	['model', () => modelSummary(loadModel())],
 	['tools', () => catalogueSummary(loadCatalogue(new Set(loadModel().practiceById.keys())))],
+	[
+		'evidence',
+		() => {
+			const model = loadModel();
+			const { categories } = loadCatalogue(new Set(model.practiceById.keys()));
+			return evidenceSummary(
+				checkEvidenceCategories(
+					model,
+					categories.map((c) => c.id)
+				)
+			);
+		}
+	],
 	['training', () => trainingSummary(loadTraining(new Set(loadModel().practiceById.keys())))]
 ];
 

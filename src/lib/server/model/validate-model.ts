@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isKebabCase } from '$lib/schemas/kebab';
 import { ProblemList, formatPath } from '$lib/server/content/problems';
-import { phaseIds, type Model, type Phase, type Practice } from './types';
+import { parseEvidenceRule } from './evidence-rules';
+import { phaseIds, type EvidenceRule, type Model, type Phase, type Practice } from './types';
 
 /** A content file as read from disk: its path relative to the content root and its parsed data. */
 export interface ModelFiles {
@@ -37,7 +38,14 @@ const practiceSchema = z.object({
 		z.object({
 			level: z.number().int(),
 			title: z.string().min(1),
-			criteria: z.array(z.object({ id: z.string().min(1), text: z.string().min(10) }))
+			criteria: z.array(
+				// `evidence` is checked per criterion (parseEvidenceRule), so its problems name the criterion.
+				z.object({
+					id: z.string().min(1),
+					text: z.string().min(10),
+					evidence: z.unknown().optional()
+				})
+			)
 		})
 	)
 });
@@ -86,6 +94,7 @@ export function validateModel(files: ModelFiles): Model {
 	const practices: Practice[] = [];
 	const practiceIds = new Map<string, string>();
 	const criterionIds = new Map<string, string>();
+	const rules = new Map<string, EvidenceRule>();
 	for (const f of files.practices) {
 		const p = parse(practiceSchema, f.file, f.data);
 		if (!p) continue;
@@ -131,6 +140,16 @@ export function validateModel(files: ModelFiles): Model {
 						`duplicate criterion id "${c.id}" (also in ${criterionIds.get(c.id)})`
 					);
 				criterionIds.set(c.id, f.file);
+				if (c.evidence !== undefined) {
+					const rule = parseEvidenceRule(c.evidence);
+					if (rule.ok) rules.set(c.id, rule.rule);
+					for (const p of rule.ok ? [] : rule.problems)
+						problems.add(
+							f.file,
+							`levels[${li}].criteria[${ci}].evidence${p.path}`,
+							`criterion ${c.id}: ${p.message}`
+						);
+				}
 			});
 		});
 		if (!f.guidance?.trim())
@@ -142,7 +161,10 @@ export function validateModel(files: ModelFiles): Model {
 			levels: p.levels.map((l) => ({
 				level: l.level,
 				title: l.title,
-				criteria: l.criteria.map((c) => ({ ...c, practiceId: p.id, level: l.level }))
+				criteria: l.criteria.map(({ evidence: _rule, ...c }) => {
+					const rule = rules.get(c.id);
+					return { ...c, practiceId: p.id, level: l.level, ...(rule ? { evidence: rule } : {}) };
+				})
 			}))
 		};
 		practices.push(practice);
