@@ -1,0 +1,117 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { checkClaim } from '$lib/evidence/claim';
+import type { Database } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/rows';
+import { criteriaWithRules } from '$lib/server/model/evidence-rules';
+import type { EvidenceRule, Model } from '$lib/server/model/types';
+import { pipelineFacts, type PipelineFacts, type TeamRuns } from './facts';
+import { readTeamRuns, teamRunsJson } from './runs';
+
+/*
+ * Answers against the pipelines: the contradictions in one assessment (the reviewer's list) and,
+ * per team, how many of its scannable claims the pipelines back (the dashboard's share). A
+ * scannable claim is a "most" or "all" answer to a criterion with an evidence rule, in a practice
+ * the team has not marked not applicable.
+ */
+
+/** [criterionId, value] of the answers that claim most or all on a criterion with a rule. */
+type ClaimRow = [string, number];
+
+/** The claims of an assessment (`assessment` names its id: a parameter or an outer column). */
+function claimsJson(assessment: SQL, criterionIds: readonly string[]): SQL {
+	const ids = sql.join(
+		criterionIds.map((id) => sql`${id}`),
+		sql`, `
+	);
+	return sql`(select json_agg(json_build_array(an.criterion_id, an.value) order by an.criterion_id)
+		from answer an
+		where an.assessment_id = ${assessment} and an.criterion_id in (${ids}) and an.value in (0.5, 1)
+			and not exists (select 1 from assessment_practice ap where ap.assessment_id = an.assessment_id
+				and ap.practice_id = split_part(an.criterion_id, '.', 1) and ap.not_applicable))`;
+}
+
+/** One contradicted answer, with the facts that contradict it. */
+export interface Contradiction {
+	criterionId: string;
+	value: number;
+	facts: PipelineFacts;
+}
+
+/** The pure part: each claim's check against the team's runs. */
+export function checkClaims(
+	claims: readonly ClaimRow[],
+	rules: ReadonlyMap<string, EvidenceRule>,
+	runs: TeamRuns | null,
+	now: Date
+) {
+	return claims.flatMap(([criterionId, value]) => {
+		const rule = rules.get(criterionId);
+		if (!rule) return [];
+		const facts = pipelineFacts(rule, runs, now);
+		return [{ criterionId, value, facts, check: checkClaim(value, facts) }];
+	});
+}
+
+const rulesOf = (model: Model) =>
+	new Map(criteriaWithRules(model).map((c) => [c.id, c.evidence] as const));
+
+/** The contradicted answers of one assessment, in model order; one statement. */
+export async function assessmentContradictions(
+	db: Database,
+	model: Model,
+	access: { assessmentId: string; teamId: string },
+	now = new Date()
+): Promise<Contradiction[]> {
+	const rules = rulesOf(model);
+	if (!rules.size) return [];
+	const [row] = rowsOf<{ claims: ClaimRow[] | null; runs: unknown }>(
+		await db.execute(sql`select ${claimsJson(sql`${access.assessmentId}::uuid`, [...rules.keys()])} as claims,
+			${teamRunsJson(sql`${access.teamId}::uuid`)} as runs`)
+	);
+	if (!row?.claims?.length) return [];
+	const order = [...rules.keys()];
+	return checkClaims(row.claims, rules, readTeamRuns(row.runs), now)
+		.filter((c) => c.check === 'contradicted')
+		.sort((a, b) => order.indexOf(a.criterionId) - order.indexOf(b.criterionId))
+		.map(({ criterionId, value, facts }) => ({ criterionId, value, facts: facts! }));
+}
+
+/** A team's scannable claims: how many, backed and contradicted (the rest have no facts). */
+export interface ClaimTally {
+	claims: number;
+	backed: number;
+	contradicted: number;
+}
+
+/**
+ * For each team `teams` selects (a subquery of team ids), its claims in the cycle and how the
+ * pipelines stand to them; one statement. Teams without claims are left out.
+ */
+export async function claimTallies(
+	db: Database,
+	model: Model,
+	teams: SQL,
+	cycleId: string,
+	now = new Date()
+): Promise<Map<string, ClaimTally>> {
+	const rules = rulesOf(model);
+	const tallies = new Map<string, ClaimTally>();
+	if (!rules.size) return tallies;
+	const rows = rowsOf<{ teamId: string; claims: ClaimRow[] | null; runs: unknown }>(
+		await db.execute(sql`select x.team_id as "teamId", x.claims,
+				case when x.claims is null then null else ${teamRunsJson(sql`x.team_id`)} end as runs
+			from (select a.team_id, ${claimsJson(sql`a.id`, [...rules.keys()])} as claims
+				from assessment a
+				where a.cycle_id = ${cycleId}::uuid and a.team_id in (${teams})) x`)
+	);
+	for (const row of rows) {
+		if (!row.claims?.length) continue;
+		const checked = checkClaims(row.claims, rules, readTeamRuns(row.runs), now);
+		tallies.set(row.teamId, {
+			claims: checked.length,
+			backed: checked.filter((c) => c.check === 'backed').length,
+			contradicted: checked.filter((c) => c.check === 'contradicted').length
+		});
+	}
+	return tallies;
+}
