@@ -1,6 +1,9 @@
 import type { Database } from '$lib/server/db';
 import type { Phase } from '$lib/server/model/types';
-import { criterionIdsOf } from '$lib/server/model/criteria';
+import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
+import { pipelineFacts } from '$lib/server/evidence/facts';
+import { readTeamRuns, teamRunsJson } from '$lib/server/evidence/runs';
+import { shownFacts } from '$lib/server/evidence/shown';
 import { sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
@@ -31,11 +34,14 @@ export async function phaseForm(
 		assessment: typeof table.assessment.$inferSelect;
 		cycle: typeof table.cycle.$inferSelect;
 	},
-	phase: Phase
+	phase: Phase,
+	now = new Date()
 ) {
 	const shown = criterionIdsOf(phase.practices);
-	const [{ previousId: prevId, answers, previous }, practices] = await Promise.all([
-		phaseAnswers(db, access, shown),
+	// Criteria a pipeline can confirm show its facts, read with the answers (no statement more).
+	const withRules = criteriaOf(phase.practices).some((c) => c.evidence);
+	const [{ previousId: prevId, answers, previous, runs }, practices] = await Promise.all([
+		phaseAnswers(db, access, shown, withRules),
 		loadPractices(db, access.assessment.id)
 	]);
 	return phase.practices.map((p) => {
@@ -72,7 +78,9 @@ export async function phaseForm(
 						answer: { ...answer, fingerprint: answerFingerprint(answer) },
 						previous: prevId
 							? { value: before?.value ?? null, comment: before?.comment ?? '' }
-							: null
+							: null,
+						/** What the team's pipelines show for the criterion's evidence rule, if it has one. */
+						pipeline: c.evidence ? shownFacts(pipelineFacts(c.evidence, runs, now)) : null
 					};
 				})
 			}))
@@ -100,7 +108,8 @@ async function phaseAnswers(
 		assessment: { id: string };
 		cycle: { id: string; startsOn: string };
 	},
-	criterionIds: readonly string[]
+	criterionIds: readonly string[],
+	withRuns: boolean
 ) {
 	const a = table.answer;
 	const ids = sql.join(
@@ -116,6 +125,7 @@ async function phaseAnswers(
 		previousId: string | null;
 		current: [string, number | null, string, string[], number, string | null][] | null;
 		previous: [string, number | null, string][] | null;
+		runs?: unknown;
 	}>(
 		await db.execute(sql`with previous as (select ${previousId} as id)
 			select (select id from previous) as "previousId",
@@ -123,7 +133,8 @@ async function phaseAnswers(
 				(select ${table.user.name} from ${table.user} where ${table.user.id} = ${a.updatedBy})))
 				from ${a} where ${a.assessmentId} = ${access.assessment.id} and ${a.criterionId} in (${ids})) as "current",
 			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}))
-				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous"`)
+				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous"
+			${withRuns ? sql`, ${teamRunsJson(sql`${access.team.id}::uuid`)} as "runs"` : sql``}`)
 	);
 	const answers = new Map<string, PhaseAnswer>(
 		(row?.current ?? []).map(([criterionId, value, comment, evidence, version, updatedBy]) => [
@@ -134,5 +145,10 @@ async function phaseAnswers(
 	const previous = new Map<string, { value: number | null; comment: string }>(
 		(row?.previous ?? []).map(([criterionId, value, comment]) => [criterionId, { value, comment }])
 	);
-	return { previousId: row?.previousId ?? null, answers, previous };
+	return {
+		previousId: row?.previousId ?? null,
+		answers,
+		previous,
+		runs: withRuns ? readTeamRuns(row?.runs) : null
+	};
 }

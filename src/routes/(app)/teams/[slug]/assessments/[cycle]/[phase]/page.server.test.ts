@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
+import { render } from 'svelte/server';
+import type { Database } from '$lib/server/db';
+import * as schema from '$lib/server/db/schema';
+import type { SessionUser } from '$lib/server/auth/session';
+import { recordUpload } from '$lib/server/findings/record';
+import { testOrganisation } from '$lib/server/testing/test-organisation';
+import { load } from './+page.server';
+import PipelineFacts from './PipelineFacts.svelte';
+
+/*
+ * The phase form beside the pipelines: each criterion with an evidence rule shows what the team's
+ * scans say, read with the answers in the statement the page already runs.
+ */
+describe('the phase form shows the facts from the pipelines', () => {
+	const t = testOrganisation();
+	const ann = (): SessionUser => {
+		const u = t.org.users.find((x) => x.name === 'Ann')!;
+		return { id: u.id, email: u.email, name: u.name, role: 'member' };
+	};
+	/** The same database, with every statement it runs counted. */
+	const counted = (handle: typeof t.handle) => {
+		const seen: string[] = [];
+		const logger: Logger = { logQuery: (q) => void seen.push(q) };
+		const client = (handle.db as unknown as { $client: unknown }).$client;
+		const db = (handle.kind === 'pglite'
+			? drizzlePglite({ client: client as PGlite, schema, logger })
+			: drizzlePostgres({ client: client as Sql, schema, logger })) as unknown as Database;
+		return { db, seen };
+	};
+	const open = (db: Database, slug: string, phase: string) =>
+		load({
+			locals: { db, user: ann(), ip: '127.0.0.1' },
+			params: { slug, cycle: '2026-Q2', phase },
+			url: new URL(`http://127.0.0.1/teams/${slug}/assessments/2026-Q2/${phase}`)
+		} as never) as Promise<{
+			practices: {
+				levels: { criteria: { id: string; pipeline: Record<string, unknown> | null }[] }[];
+			}[];
+		}>;
+	const criterion = (data: Awaited<ReturnType<typeof open>>, id: string) =>
+		data.practices.flatMap((p) => p.levels.flatMap((l) => l.criteria)).find((c) => c.id === id)!;
+
+	it('runs no statement more for it, with scans or without', async () => {
+		const before = counted(t.handle);
+		await open(before.db, 'alpha', 'build');
+		const plan = counted(t.handle);
+		await open(plan.db, 'alpha', 'plan');
+		const data = await open(t.db, 'alpha', 'build');
+		// No scans yet: nothing to show.
+		expect(criterion(data, 'dependency-scanning.2.a').pipeline).toBeNull();
+
+		const now = Date.now();
+		const upload = (repository: string, ref: string, days: number, tool: string) =>
+			recordUpload(
+				t.db,
+				{
+					teamId: t.org.team('alpha'),
+					tokenId: null,
+					repository,
+					ref,
+					commit: null,
+					category: null,
+					report: {
+						format: 'sarif',
+						tools: [{ name: tool, version: '1' }],
+						findings: [],
+						results: 0,
+						skipped: 0,
+						components: null
+					}
+				},
+				new Date(now - days * 86_400_000)
+			);
+		await upload('payments/api', 'refs/pull/3/merge', 2, 'Grype');
+		await upload('payments/api', 'main', 1, 'Gitleaks');
+		await upload('payments/web', 'main', 5, 'Grype');
+		const after = counted(t.handle);
+		await open(after.db, 'alpha', 'build');
+		expect(before.seen.length).toBeGreaterThan(1);
+		expect(after.seen.length).toBe(before.seen.length);
+		expect(plan.seen.length).toBe(before.seen.length);
+	});
+
+	it('gives each criterion with a rule its facts, and the others none', async () => {
+		const data = await open(t.db, 'alpha', 'build');
+		expect(criterion(data, 'dependency-scanning.2.a').pipeline).toEqual({
+			tools: ['Grype'],
+			covered: 1,
+			repositories: 2,
+			missing: ['payments/web'],
+			categories: ['Software composition analysis (SCA)', 'Container image scanning'],
+			branch: 'pull-requests',
+			maxAgeDays: 30
+		});
+		expect(criterion(data, 'dependency-scanning.1.b').pipeline).toMatchObject({
+			covered: 2,
+			repositories: 2
+		});
+		expect(criterion(data, 'secret-detection.2.a').pipeline).toMatchObject({
+			tools: ['Gitleaks'],
+			covered: 1
+		});
+		expect(criterion(data, 'dependency-scanning.1.a').pipeline).toBeNull();
+		// Another team's page shows none of Alpha's scans.
+		const gamma = await load({
+			locals: { db: t.db, user: { ...ann(), role: 'security' }, ip: '127.0.0.1' },
+			params: { slug: 'gamma', cycle: '2026-Q2', phase: 'build' },
+			url: new URL('http://127.0.0.1/teams/gamma/assessments/2026-Q2/build')
+		} as never);
+		expect(criterion(gamma as never, 'dependency-scanning.2.a').pipeline).toBeNull();
+	});
+
+	it('words the facts and marks a contradicted answer in text', async () => {
+		const data = await open(t.db, 'alpha', 'build');
+		const facts = criterion(data, 'dependency-scanning.2.a').pipeline as never;
+		const text = (value: number | null) =>
+			render(PipelineFacts, { props: { facts, value, id: 'p' } })
+				.body.replace(/<!--[^>]*-->/g, '')
+				.replace(/<[^>]+>/g, '')
+				.replace(/\s+/g, ' ')
+				.trim();
+		expect(text(null)).toBe(
+			'From the pipelines: Grype ran on 1 of 2 repositories in the last 30 days on pull requests. Without a run: payments/web.'
+		);
+		expect(text(1)).toContain(
+			'Contradicted by the pipelines: the answer is “All”, but only 1 of 2 repositories had a qualifying run.'
+		);
+		expect(text(0.5)).toContain('Backed by the pipelines.');
+		expect(text(0.25)).not.toMatch(/Contradicted|Backed/);
+	});
+});
