@@ -6,6 +6,8 @@ import { questionRefusals } from '$lib/question-messages';
 import { requireAssessmentAccess } from '$lib/server/auth/guard';
 import { reviewRightOn, transitionAssessment } from '$lib/server/assessments/review';
 import { reviewWorkspace } from '$lib/server/assessments/review-workspace';
+import { assessmentContradictions } from '$lib/server/evidence/claims';
+import { shownFacts } from '$lib/server/evidence/shown';
 import { threadsByCriterion } from '$lib/server/assessments/question-threads';
 import { questionStepRefusal } from '$lib/server/assessments/question-workflow';
 import {
@@ -49,7 +51,13 @@ export const load: PageServerLoad = async (event) => {
 	const filter = filterOf(event.url);
 	const model = getModel();
 	const state = { status: a.assessment.status, cycleStatus: a.cycle.status };
-	const workspace = await reviewWorkspace(event.locals.db, model, a.assessment.id, filter);
+	const [workspace, contradictions] = await Promise.all([
+		reviewWorkspace(event.locals.db, model, a.assessment.id, filter),
+		assessmentContradictions(event.locals.db, model, {
+			assessmentId: a.assessment.id,
+			teamId: a.team.id
+		})
+	]);
 	const criterion = (id: string) => model.criterionById.get(id);
 	return {
 		team: { name: a.team.name, slug: a.team.slug },
@@ -82,6 +90,14 @@ export const load: PageServerLoad = async (event) => {
 				question: t.messages[0]!.body
 			}))
 			.sort((x, y) => Number(y.status === 'open') - Number(x.status === 'open')),
+		/** Most/all answers the team's scans contradict, in model order. */
+		contradictions: contradictions.map((c) => ({
+			criterionId: c.criterionId,
+			phase: model.practiceById.get(criterion(c.criterionId)?.practiceId ?? '')?.phase ?? '',
+			text: criterion(c.criterionId)?.text ?? c.criterionId,
+			value: c.value,
+			facts: shownFacts(c.facts)!
+		})),
 		canAsk: questionStepRefusal(state, null, 'ask') === null,
 		canWithdraw: questionStepRefusal(state, 'open', 'withdraw') === null,
 		canReview: stepAllowed(state, 'approve'),
