@@ -7,6 +7,8 @@ export interface RenderOptions {
 	practiceHref?: (id: string) => string | null;
 	/** Base path for relative links/images of a training module, e.g. '/training/threat-modeling/'; relative `x.md` links map to `${base}x` (strip .md), images to `${base}assets/x.svg`. Optional. */
 	base?: string;
+	/** Untrusted text (a scanner's rule help): every image is shown as its alt text, never loaded. */
+	imagesAsText?: boolean;
 }
 
 export interface Rendered {
@@ -254,6 +256,11 @@ function checkLinks(state: StateCore, token: Token): Token {
 	}
 	if (token.type === 'image') {
 		const src = token.attrGet('src') ?? '';
+		if (env.options.imagesAsText) {
+			const alt = new state.Token('text', '', 0);
+			alt.content = plainText(token.children);
+			return alt;
+		}
 		if (/^https:/i.test(src)) return token;
 		if (!isRelative(src) || !src) {
 			env.problems.add(`image "${describe(src)}" refused: only module assets and https images`);

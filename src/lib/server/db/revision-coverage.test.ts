@@ -12,6 +12,7 @@ import { seedDemo } from '$lib/server/demo/seed';
 import { load as dashboardLoad } from '../../../routes/(app)/dashboard/+page.server';
 import { load as reportLoad } from '../../../routes/(app)/reports/[cycle]/+page.server';
 import { load as teamLoad } from '../../../routes/(app)/teams/[slug]/+page.server';
+import { load as findingsLoad } from '../../../routes/(app)/teams/[slug]/findings/+page.server';
 import type { Database, DatabaseHandle } from './client';
 import { cachedValueComputation } from './revision';
 import { rowsOf } from './rows';
@@ -119,6 +120,10 @@ describe('every table a cached value reads bumps the data revision', () => {
 		// Team pages with next steps (not every team has them).
 		for (const team of teams)
 			await teamLoad(event(users.admin!, `/teams/${team.slug}`, { slug: team.slug }));
+		// A team's findings figures.
+		await findingsLoad(
+			event(users.admin!, `/teams/${teams[0]!.slug}/findings`, { slug: teams[0]!.slug })
+		);
 		const ran = new Set(queries.map((q) => q.key));
 		for (const prefix of cacheKeyPrefixes()) {
 			expect(

@@ -70,12 +70,18 @@ export const cachedValueComputation = {
 };
 
 type Entry = { revision: string; at: number; value: Promise<unknown> };
-/** Per database (tests open several in one process), per key. */
-const cached = new WeakMap<Database, Map<string, Entry>>();
+/**
+ * Where a cached value is kept: `org` for organisation-wide values (a dashboard entry at 2,000
+ * teams holds ~42,000 practice results), `team` for one team's page (small, and many: reading
+ * many teams' pages must not push the organisation's figures out).
+ */
+export type CachePool = 'org' | 'team';
+/** Per database (tests open several in one process), per pool, per key. */
+const cached = new WeakMap<Database, Record<CachePool, Map<string, Entry>>>();
 /** See dataRevision: bounds how long a value computed during an uncommitted write can last. */
 const MAX_AGE_MS = 60_000;
-/** Keys kept per database: at 2,000 teams a dashboard entry holds ~42,000 practice results. */
-const LIMIT = 32;
+/** Keys kept per database and pool. */
+const LIMIT: Record<CachePool, number> = { org: 32, team: 128 };
 
 /**
  * A value made from the tables dataRevision watches, computed once per key and revision: a newer
@@ -85,15 +91,17 @@ export function cachedForRevision<T>(
 	db: Database,
 	key: string,
 	revision: string,
-	make: () => PromiseLike<T>
+	make: () => PromiseLike<T>,
+	pool: CachePool = 'org'
 ): Promise<T> {
-	let values = cached.get(db);
-	if (!values) cached.set(db, (values = new Map()));
+	let pools = cached.get(db);
+	if (!pools) cached.set(db, (pools = { org: new Map(), team: new Map() }));
+	const values = pools[pool];
 	const hit = values.get(key);
 	if (hit && hit.revision === revision && Date.now() - hit.at < MAX_AGE_MS)
 		return hit.value as Promise<T>;
 	values.delete(key);
-	if (values.size >= LIMIT) values.delete(values.keys().next().value!);
+	if (values.size >= LIMIT[pool]) values.delete(values.keys().next().value!);
 	// A real promise: awaiting a drizzle query builder again would run the query again.
 	const value = cachedValueComputation.run(key, () => Promise.resolve(make()));
 	const entry = { revision, at: Date.now(), value };

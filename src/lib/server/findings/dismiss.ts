@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
@@ -42,7 +42,7 @@ export async function dismissFinding(
 	});
 }
 
-/** Takes a dismissal back: the finding counts as open again while it is reported. */
+/** Takes a dismissal back: the finding counts as open again while it is reported. False when the team has no such dismissed finding. */
 export async function restoreFinding(
 	db: Database,
 	ctx: { actorId: string; ip: string },
@@ -53,7 +53,13 @@ export async function restoreFinding(
 		const [row] = await tx
 			.update(table.finding)
 			.set({ dismissedAt: null, dismissedBy: null, dismissedReason: null })
-			.where(and(eq(table.finding.id, findingId), eq(table.finding.teamId, teamId)))
+			.where(
+				and(
+					eq(table.finding.id, findingId),
+					eq(table.finding.teamId, teamId),
+					isNotNull(table.finding.dismissedAt)
+				)
+			)
 			.returning({ ruleId: table.finding.ruleId });
 		if (!row) return false;
 		await audit(tx, {
@@ -67,4 +73,18 @@ export async function restoreFinding(
 		});
 		return true;
 	});
+}
+
+/** One of the team's findings as a page names it (after a dismissal); null when the team has none with this id. */
+export async function findingSummary(db: Database, teamId: string, findingId: string) {
+	const [row] = await db
+		.select({
+			id: table.finding.id,
+			ruleId: table.finding.ruleId,
+			ruleName: table.finding.ruleName,
+			dismissed: sql<boolean>`${table.finding.dismissedAt} is not null`
+		})
+		.from(table.finding)
+		.where(and(eq(table.finding.id, findingId), eq(table.finding.teamId, teamId)));
+	return row ?? null;
 }
