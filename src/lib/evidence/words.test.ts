@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contradictionSentence, factsSentence, missingList, type ShownFacts } from './words';
+import {
+	contradictionSentence,
+	daysAgo,
+	factsSentence,
+	lastRanSentence,
+	missingList,
+	type ShownFacts
+} from './words';
 
 const facts = (over: Partial<ShownFacts> = {}): ShownFacts => ({
 	tools: ['Grype'],
@@ -44,5 +51,15 @@ describe('the facts in words', () => {
 	it('lists the first few repositories without a run', () => {
 		expect(missingList(['a', 'b'])).toBe('a, b');
 		expect(missingList(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toBe('a, b, c, d, e and 2 more');
+	});
+});
+
+describe('a tool’s last run in words', () => {
+	it('says when, where and on which branch', () => {
+		expect(lastRanSentence({ daysAgo: 2, repository: 'payments/api', ref: 'main' })).toBe(
+			'last ran in a pipeline 2 days ago (payments/api, main)'
+		);
+		expect(daysAgo(0)).toBe('today');
+		expect(daysAgo(1)).toBe('yesterday');
 	});
 });

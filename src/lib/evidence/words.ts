@@ -48,3 +48,14 @@ export function missingList(missing: readonly string[], shown = 5): string {
 	if (missing.length <= shown) return missing.join(', ');
 	return `${missing.slice(0, shown).join(', ')} and ${missing.length - shown} more`;
 }
+
+/** "today", "yesterday", "2 days ago". */
+export function daysAgo(days: number): string {
+	if (days <= 0) return 'today';
+	return days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+/** "last ran in a pipeline 2 days ago (payments/api, main)". */
+export function lastRanSentence(run: { daysAgo: number; repository: string; ref: string }): string {
+	return `last ran in a pipeline ${daysAgo(run.daysAgo)} (${run.repository}, ${run.ref})`;
+}

@@ -8,6 +8,7 @@ import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { assessmentContradictions, claimTallies } from './claims';
 import { DAY_MS, pipelineFacts } from './facts';
 import { teamRuns } from './runs';
+import { toolEvidence } from '$lib/server/integrations/read-api';
 
 /*
  * The facts read from the real database, scans recorded as pipelines record them: which
@@ -232,5 +233,19 @@ describe('pipeline evidence from recorded scans', () => {
 		expect(Object.fromEntries(tallies)).toEqual(Object.fromEntries(expected));
 		expect(tallies.get(alpha())).toEqual({ claims: 3, backed: 1, contradicted: 2 });
 		expect(tallies.get(t.org.team('gamma'))).toEqual({ claims: 1, backed: 0, contradicted: 0 });
+	});
+
+	it('gives the read API each tool’s check as the tools page makes it', async () => {
+		const { tools } = await toolEvidence(t.db, alpha(), now);
+		const checks = Object.fromEntries(tools.map((x) => [x.toolId, [x.state, x.check]]));
+		// Semgrep (enforced) ran on a pull request 3 days ago; Grype runs but is not recorded.
+		expect(checks).toEqual({
+			gitleaks: ['adopted', null],
+			semgrep: ['enforced', null],
+			grype: [null, 'unrecorded']
+		});
+		const later = new Date(now.getTime() + 40 * DAY_MS);
+		const stale = await toolEvidence(t.db, alpha(), later);
+		expect(stale.tools.find((x) => x.toolId === 'semgrep')?.check).toBe('stale');
 	});
 });

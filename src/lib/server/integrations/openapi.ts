@@ -300,7 +300,13 @@ export const openApiDocument = {
 							description: 'The adoption the team records; null when only a pipeline shows it.'
 						},
 						since: nullable('string', { format: 'date' }),
-						runs: { type: 'array', items: ref('Run') }
+						runs: { type: 'array', items: ref('Run') },
+						check: {
+							type: ['string', 'null'],
+							enum: ['stale', 'unrecorded', null],
+							description:
+								'`stale`: recorded as enforced, but no run in the last TOOL_EVIDENCE_MAX_AGE_DAYS days (default 30); `unrecorded`: ran in that time, but recorded as not used or not at all; null: nothing to check.'
+						}
 					})
 				},
 				unmapped: {

@@ -1,11 +1,15 @@
 import { and, asc, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import type { AdoptionState } from '$lib/server/db/schema';
 import {
 	catalogueToolsFor,
 	scannerKey,
 	type CatalogueMatch
 } from '$lib/server/findings/tool-mapping';
+import { adoptionCheck, toolEvidenceMaxAgeDays } from '$lib/server/evidence/facts';
+import { scannableCategories } from '$lib/server/evidence/tools';
+import { getModel } from '$lib/server/model/load-model';
 
 /*
  * What the read API answers for one team (the token's own): its scores per cycle, its open
@@ -115,7 +119,7 @@ export async function openFindings(
  * The team's tools: every tool it records (adoption) and every tool its pipelines ran, with the
  * last run's time, repository and ref, and the catalogue tool a scanner's name maps to.
  */
-export async function toolEvidence(db: Database, teamId: string) {
+export async function toolEvidence(db: Database, teamId: string, now = new Date()) {
 	const [adoptions, runs] = await Promise.all([
 		db
 			.select({
@@ -152,10 +156,25 @@ export async function toolEvidence(db: Database, teamId: string) {
 				.where(inArray(table.tool.id, unrecorded))
 		: [];
 	const runsOf = (id: string) => (byTool.get(id) ?? []).map(({ catalogueTool: _c, ...run }) => run);
+	// The check the team's tools page shows (evidence/tools.ts): enforced but stale, or unrecorded.
+	const maxAge = toolEvidenceMaxAgeDays();
+	const scannable = scannableCategories(getModel());
+	const checked = <T extends { toolId: string; category: string; state: AdoptionState | null }>(
+		t: T
+	) => {
+		const runs = runsOf(t.toolId);
+		const last = runs.reduce<(typeof runs)[number] | null>(
+			(a, r) => (!a || r.lastRunAt > a.lastRunAt ? r : a),
+			null
+		);
+		const lastRun = last && { at: last.lastRunAt, ref: last.ref, repository: last.repository };
+		const check = adoptionCheck(t.state, lastRun, now, maxAge, scannable.has(t.category));
+		return { ...t, runs, check };
+	};
 	return {
 		tools: [
-			...adoptions.map((a) => ({ ...a, runs: runsOf(a.toolId) })),
-			...extra.map((t) => ({ ...t, state: null, since: null, runs: runsOf(t.toolId) }))
+			...adoptions.map(checked),
+			...extra.map((t) => checked({ ...t, state: null, since: null }))
 		],
 		unmapped: evidence.filter((e) => !e.catalogueTool).map(({ catalogueTool: _c, ...run }) => run)
 	};

@@ -6,6 +6,8 @@ import { requireTeamAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { countActiveTools, listTeamAdoption, setAdoption } from '$lib/server/tools/adoption';
 import { searchCatalogue } from '$lib/server/tools/search';
+import { teamToolEvidence } from '$lib/server/evidence/tools';
+import { getModel } from '$lib/server/model/load-model';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,10 +17,11 @@ export const load: PageServerLoad = async (event) => {
 	const showAll = event.url.searchParams.has('all');
 	const query = toolSearchSchema.safeParse(event.url.searchParams.get('q') ?? '');
 	const q = query.success ? query.data : '';
-	const [tools, catalogueSize, search] = await Promise.all([
+	const [tools, catalogueSize, search, pipeline] = await Promise.all([
 		listTeamAdoption(db, team.id, { inUseOnly: !showAll }),
 		countActiveTools(db),
-		q ? searchCatalogue(db, team.id, q) : Promise.resolve(null)
+		q ? searchCatalogue(db, team.id, q) : Promise.resolve(null),
+		teamToolEvidence(db, getModel(), team.id)
 	]);
 	return {
 		team: { name: team.name, slug: team.slug },
@@ -30,7 +33,9 @@ export const load: PageServerLoad = async (event) => {
 			error: query.success ? null : query.error.issues[0]!.message,
 			result: search
 		},
-		editable: canOnTeam(user, membership, 'edit')
+		editable: canOnTeam(user, membership, 'edit'),
+		/** Each tool that ran in a pipeline or is recorded as enforced, against the scans. */
+		pipeline
 	};
 };
 
