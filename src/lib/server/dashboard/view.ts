@@ -11,6 +11,7 @@ import { compareUnits, type Dashboard, type RollUp } from './load';
 import { cachedOverduePlanItems, overduePlanItems } from './plan';
 import type { selection } from './select';
 import { TEAM_ROWS_LIMIT, type HeatmapRow, type UnitHeatmapRow } from './heatmap';
+import { dashboardEvidence } from '$lib/server/evidence/share';
 
 type Selection = Awaited<ReturnType<typeof selection>>;
 
@@ -51,7 +52,8 @@ export async function dashboardView(
 			unitHeatmap: [],
 			rollUp: 'unit' as RollUp,
 			comparison: [],
-			duty: []
+			duty: [],
+			evidence: null
 		};
 	const scope = { unitId: seesAll ? (unit?.id ?? null) : null };
 	// The whole organisation rolls up to its departments (a few rows even at thousands of teams);
@@ -65,7 +67,7 @@ export async function dashboardView(
 		: await dashboardFigures(db, model, mineScope, cycle, previous, cycles, revision);
 	const named = seesAll ? figures : mine!;
 	const dutyTeams = named.teams.length <= 30 ? named.teams : [];
-	const [duty, overduePlan] = await Promise.all([
+	const [duty, overduePlan, evidence] = await Promise.all([
 		onDutyNames(
 			db,
 			dutyTeams.map((t) => t.teamId)
@@ -73,7 +75,17 @@ export async function dashboardView(
 		// A member's own figures are asked for by them alone: not worth a place in the cache.
 		seesAll
 			? cachedOverduePlanItems(db, scope, today, revision)
-			: overduePlanItems(db, mineScope, today)
+			: overduePlanItems(db, mineScope, today),
+		// Claims checked against the pipelines: the open (else latest) cycle, whatever is selected.
+		dashboardEvidence(db, model, {
+			scope,
+			cycles,
+			teams: figures.teams,
+			rollUp,
+			seesAll,
+			revision,
+			today
+		})
 	]);
 	return {
 		...base,
@@ -98,7 +110,9 @@ export async function dashboardView(
 			: [],
 		duty: dutyTeams
 			.filter((t) => duty.has(t.teamId))
-			.map((t) => ({ team: t.name, slug: t.slug, ...duty.get(t.teamId)! }))
+			.map((t) => ({ team: t.name, slug: t.slug, ...duty.get(t.teamId)! })),
+		/** The share of most/all answers on criteria with an evidence rule that the pipelines back. */
+		evidence
 	};
 }
 
