@@ -133,7 +133,7 @@ describe("the dashboard's claims backed by the pipelines", () => {
 			const repositories = new Set(mine.map(([, r]) => r));
 			const covered = new Set(
 				mine
-					.filter(([, , ref, tool]) => rule.categories.includes(categoryOf[tool]!))
+					.filter(([, , , tool]) => rule.categories.includes(categoryOf[tool]!))
 					.filter(([, , ref]) => rule.branch !== 'pull-requests' || ref !== 'main')
 					.filter(([, , ref]) => rule.branch !== 'default' || ref === 'main')
 					.map(([, r]) => r)
