@@ -12,6 +12,7 @@ import { syncCatalogue } from '$lib/server/tools/sync';
 import { seedDemoAssessments } from './assessments';
 import { seedDemoPlans } from './plans';
 import { seedDemoQuestions } from './questions';
+import { seedDemoScans } from './scans';
 import { seedDemoSummaries } from './summary';
 import { seedDemoTools } from './tools';
 import { seedDemoTraining } from './training';
@@ -103,6 +104,7 @@ export async function seedDemo(db: Database, password: string) {
 				members: memberships.filter((m) => m.teamId === t.id).map((m) => m.userId)
 			}))
 		);
+		await seedDemoScans(tx, getModel(), teamId);
 		await audit(tx, {
 			actorId: null,
 			action: 'demo.seeded',

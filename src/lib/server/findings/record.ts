@@ -71,7 +71,7 @@ const BATCH = 2000;
  * finding changes. Concurrent uploads to one analysis wait for each other (its row is locked).
  */
 export async function recordUpload(
-	db: Database,
+	db: Database | Tx,
 	upload: Upload,
 	now = new Date()
 ): Promise<RecordedUpload> {
