@@ -130,7 +130,7 @@ export async function recordUpload(
 			}))
 		);
 		if (onDefaultBranch) {
-			await writeFindings(tx, upload.teamId, repository.id, scans, now);
+			await writeFindings(tx, upload.teamId, repository.id, scans, stored, now);
 			await fixMissing(tx, uploadId, now);
 		}
 		const counts = zero();
@@ -231,52 +231,72 @@ export function countScan(
 	return counts;
 }
 
-/** Inserts new findings and refreshes reported ones (reopening fixed ones), in batches of one statement. */
+const columns = sql.raw(`a uuid, s uuid, k text, r text, rn text, sv text, m text, h text,
+	p text, sl int, el int, su boolean, sk text, sj text`);
+
+/**
+ * Inserts the findings first seen and refreshes the ones seen before (reopening fixed ones), a
+ * batch per statement. Which is which comes from the stored states read under the analyses'
+ * locks, so a plain insert and a plain update do what an upsert would, in half the time.
+ */
 async function writeFindings(
 	tx: Tx,
 	teamId: string,
 	repositoryId: string,
 	scans: { id: string; analysisId: string; findings: ReportedFinding[] }[],
+	stored: Stored,
 	now: Date
 ): Promise<void> {
-	const rows = scans.flatMap((s) =>
-		s.findings.map((f) => ({
-			a: s.analysisId,
-			s: s.id,
-			k: f.key,
-			r: f.ruleId,
-			rn: f.ruleName,
-			sv: f.severity,
-			m: f.message,
-			h: f.help,
-			p: f.location.path,
-			sl: f.location.startLine,
-			el: f.location.endLine,
-			su: f.suppressed !== null,
-			sk: f.suppressed?.kind ?? null,
-			sj: f.suppressed?.justification ?? null
-		}))
-	);
-	for (let i = 0; i < rows.length; i += BATCH) {
-		const batch = JSON.stringify(rows.slice(i, i + BATCH));
+	const fresh: FindingRow[] = [];
+	const seen: FindingRow[] = [];
+	for (const s of scans) {
+		const known = stored.get(s.analysisId);
+		for (const f of s.findings) (known?.has(f.key) ? seen : fresh).push(findingRow(s, f));
+	}
+	const at = now.toISOString();
+	for (let i = 0; i < fresh.length; i += BATCH) {
+		const batch = JSON.stringify(fresh.slice(i, i + BATCH));
 		await tx.execute(sql`
-			insert into finding as f (analysis_id, team_id, repository_id, key, rule_id, rule_name,
+			insert into finding (analysis_id, team_id, repository_id, key, rule_id, rule_name,
 				severity, message, help, path, start_line, end_line, state, first_seen_at, last_seen_at,
 				suppressed, suppression_kind, suppression_justification, last_scan_id)
 			select r.a, ${teamId}::uuid, ${repositoryId}::uuid, r.k, r.r, r.rn, r.sv::finding_severity,
-				r.m, r.h, r.p, r.sl, r.el, 'open', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, r.su, r.sk,
+				r.m, r.h, r.p, r.sl, r.el, 'open', ${at}::timestamptz, ${at}::timestamptz, r.su, r.sk,
 				r.sj, r.s
-			from jsonb_to_recordset(${batch}::jsonb) as r(a uuid, s uuid, k text, r text, rn text,
-				sv text, m text, h text, p text, sl int, el int, su boolean, sk text, sj text)
-			on conflict (analysis_id, key) do update set
-				rule_id = excluded.rule_id, rule_name = excluded.rule_name, severity = excluded.severity,
-				message = excluded.message, help = excluded.help, path = excluded.path,
-				start_line = excluded.start_line, end_line = excluded.end_line, state = 'open',
-				fixed_at = null, last_seen_at = excluded.last_seen_at, suppressed = excluded.suppressed,
-				suppression_kind = excluded.suppression_kind,
-				suppression_justification = excluded.suppression_justification,
-				last_scan_id = excluded.last_scan_id`);
+			from jsonb_to_recordset(${batch}::jsonb) as r(${columns})`);
 	}
+	for (let i = 0; i < seen.length; i += BATCH) {
+		const batch = JSON.stringify(seen.slice(i, i + BATCH));
+		await tx.execute(sql`
+			update finding f set rule_id = r.r, rule_name = r.rn, severity = r.sv::finding_severity,
+				message = r.m, help = r.h, path = r.p, start_line = r.sl, end_line = r.el,
+				state = 'open', fixed_at = null, last_seen_at = ${at}::timestamptz, suppressed = r.su,
+				suppression_kind = r.sk, suppression_justification = r.sj, last_scan_id = r.s
+			from jsonb_to_recordset(${batch}::jsonb) as r(${columns})
+			where f.analysis_id = r.a and f.key = r.k`);
+	}
+}
+
+type FindingRow = ReturnType<typeof findingRow>;
+
+/** A finding as one JSON record of a batch (short names keep the parameter small). */
+function findingRow(scan: { id: string; analysisId: string }, f: ReportedFinding) {
+	return {
+		a: scan.analysisId,
+		s: scan.id,
+		k: f.key,
+		r: f.ruleId,
+		rn: f.ruleName,
+		sv: f.severity,
+		m: f.message,
+		h: f.help,
+		p: f.location.path,
+		sl: f.location.startLine,
+		el: f.location.endLine,
+		su: f.suppressed !== null,
+		sk: f.suppressed?.kind ?? null,
+		sj: f.suppressed?.justification ?? null
+	};
 }
 
 /** Fixes the open findings of the upload's analyses that its scans no longer report. */
