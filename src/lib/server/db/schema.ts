@@ -760,9 +760,10 @@ export const finding = pgTable(
 	},
 	(t) => [
 		uniqueIndex('finding_analysis_key_unique').on(t.analysisId, t.key),
-		// The team's findings page: open ones by severity, new and fixed per week.
+		// The team's findings page: open ones by severity, and its list in order (most severe,
+		// oldest, then id: an upload's findings share their first-seen time).
 		index('finding_team_open_idx')
-			.on(t.teamId, t.severity, t.firstSeenAt)
+			.on(t.teamId, t.severity, t.firstSeenAt, t.id)
 			.where(sql`${t.state} = 'open'`),
 		index('finding_team_first_seen_idx').on(t.teamId, t.firstSeenAt),
 		index('finding_team_fixed_idx')
