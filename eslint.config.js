@@ -15,7 +15,9 @@ export default ts.config(
 			'test-results/',
 			'playwright-report/',
 			// Route modules written to leak, read by tests/repo/route-guards.test.ts, never run.
-			'tests/repo/fixtures/'
+			'tests/repo/fixtures/',
+			// A repository with known problems that tests/e2e/pipeline-scanners.spec.ts scans itself.
+			'tests/e2e/fixtures/scanned-repo/'
 		]
 	},
 	js.configs.recommended,
