@@ -5,7 +5,7 @@ import { rowsOf } from '$lib/server/db/rows';
 import { criteriaWithRules } from '$lib/server/model/evidence-rules';
 import type { EvidenceRule, Model } from '$lib/server/model/types';
 import { pipelineFacts, type PipelineFacts, type TeamRuns } from './facts';
-import { readTeamRuns, teamRunsJson } from './runs';
+import { readTeamRuns, repositoriesByTeam, runsByTeam, teamRunsJson } from './runs';
 
 /*
  * Answers against the pipelines: the contradictions in one assessment (the reviewer's list) and,
@@ -97,12 +97,19 @@ export async function claimTallies(
 	const rules = rulesOf(model);
 	const tallies = new Map<string, ClaimTally>();
 	if (!rules.size) return tallies;
-	const rows = rowsOf<{ teamId: string; claims: ClaimRow[] | null; runs: unknown }>(
-		await db.execute(sql`select x.team_id as "teamId", x.claims,
-				case when x.claims is null then null else ${teamRunsJson(sql`x.team_id`)} end as runs
-			from (select a.team_id, ${claimsJson(sql`a.id`, [...rules.keys()])} as claims
+	// Set-based: each team's repositories and runs are read once for all teams with claims.
+	const rows = rowsOf<{ teamId: string; claims: ClaimRow[]; runs: unknown }>(
+		await db.execute(sql`with claims as (
+				select a.team_id, ${claimsJson(sql`a.id`, [...rules.keys()])} as claims
 				from assessment a
-				where a.cycle_id = ${cycleId}::uuid and a.team_id in (${teams})) x`)
+				where a.cycle_id = ${cycleId}::uuid and a.team_id in (${teams})),
+			claiming as (select team_id from claims where claims is not null)
+			select c.team_id as "teamId", c.claims,
+				json_build_object('repositories', x.repositories, 'runs', y.runs) as runs
+			from claims c
+			left join (${repositoriesByTeam(sql`select team_id from claiming`)}) x on x.team_id = c.team_id
+			left join (${runsByTeam(sql`select team_id from claiming`)}) y on y.team_id = c.team_id
+			where c.claims is not null`)
 	);
 	for (const row of rows) {
 		if (!row.claims?.length) continue;

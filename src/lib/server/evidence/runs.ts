@@ -23,30 +23,45 @@ type RunRow = [
 	string | null
 ];
 
+/*
+ * Aliases start with ev_ so that an outer query's column is never captured. `teams` is what
+ * `team_id in (…)` compares with: a parameter, an outer column or a subquery of ids.
+ */
+
+/** Per team: its repositories' names as a JSON array. */
+export function repositoriesByTeam(teams: SQL): SQL {
+	return sql`select ev_r.team_id, json_agg(ev_r.name order by ev_r.name) as repositories
+		from code_repository ev_r where ev_r.team_id in (${teams}) group by ev_r.team_id`;
+}
+
+/** Per team: each analysis's catalogue tool and newest scans, as a JSON array of RunRow. */
+export function runsByTeam(teams: SQL): SQL {
+	return sql`select ev_a.team_id, json_agg(json_build_array(ev_r.name, ev_t.id, ev_t.name,
+			ev_t.category_id, ev_d.uploaded_at, ev_d.ref, ev_o.uploaded_at, ev_o.ref)) as runs
+		from analysis ev_a
+		join code_repository ev_r on ev_r.id = ev_a.repository_id
+		left join tool_scanner_name ev_m on ev_m.name = lower(btrim(ev_a.tool_name))
+		left join (select lower(name) as key, min(id) as id from tool group by lower(name)) ev_n
+			on ev_n.key = lower(btrim(ev_a.tool_name))
+		join tool ev_t on ev_t.id = coalesce(ev_m.tool_id, ev_n.id)
+		left join lateral (select ev_s.uploaded_at, ev_s.ref from scan ev_s
+			where ev_s.analysis_id = ev_a.id and ev_s.on_default_branch
+			order by ev_s.uploaded_at desc limit 1) ev_d on true
+		left join lateral (select ev_s.uploaded_at, ev_s.ref from scan ev_s
+			where ev_s.analysis_id = ev_a.id and not ev_s.on_default_branch
+			order by ev_s.uploaded_at desc limit 1) ev_o on true
+		where ev_a.team_id in (${teams})
+		group by ev_a.team_id`;
+}
+
 /**
- * The runs and repositories of the team `teamId` (a parameter, or an outer query's column) as
- * one JSON value, null when its pipelines never uploaded: a column for a statement of its own or
- * of someone else's (the phase form reads it with its answers).
+ * The runs and repositories of one team (a parameter, or an outer query's column) as one JSON
+ * value, null when its pipelines never uploaded: a column for a statement of its own or of
+ * someone else's (the phase form reads it with its answers).
  */
 export function teamRunsJson(teamId: SQL): SQL {
-	return sql`(select case when exists (select 1 from code_repository where team_id = ${teamId})
-		then json_build_object(
-		'repositories', (select json_agg(r.name order by r.name) from code_repository r where r.team_id = ${teamId}),
-		'runs', (select json_agg(json_build_array(r.name, t.id, t.name, t.category_id,
-				d.uploaded_at, d.ref, o.uploaded_at, o.ref))
-			from analysis a
-			join code_repository r on r.id = a.repository_id
-			join tool t on t.id = coalesce(
-				(select m.tool_id from tool_scanner_name m where m.name = lower(btrim(a.tool_name))),
-				(select n.id from tool n where lower(n.name) = lower(btrim(a.tool_name)) order by n.id limit 1))
-			left join lateral (select s.uploaded_at, s.ref from scan s
-				where s.analysis_id = a.id and s.on_default_branch
-				order by s.uploaded_at desc limit 1) d on true
-			left join lateral (select s.uploaded_at, s.ref from scan s
-				where s.analysis_id = a.id and not s.on_default_branch
-				order by s.uploaded_at desc limit 1) o on true
-			where a.team_id = ${teamId}))
-		end)`;
+	return sql`(select json_build_object('repositories', ev_x.repositories, 'runs', ev_y.runs)
+		from (${repositoriesByTeam(teamId)}) ev_x left join (${runsByTeam(teamId)}) ev_y on true)`;
 }
 
 const moment = (at: string | null, ref: string | null): ScanMoment | null =>
