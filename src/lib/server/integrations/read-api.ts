@@ -69,7 +69,7 @@ export async function teamScores(db: Database, teamId: string) {
 
 /**
  * The team's open findings (not fixed, not suppressed, not dismissed), most severe and oldest
- * first, a page at a time.
+ * first (then by file and line, so pages do not shift), a page at a time.
  */
 export async function openFindings(
 	db: Database,
@@ -104,7 +104,13 @@ export async function openFindings(
 			.innerJoin(table.analysis, eq(table.analysis.id, table.finding.analysisId))
 			.innerJoin(table.codeRepository, eq(table.codeRepository.id, table.finding.repositoryId))
 			.where(open)
-			.orderBy(asc(table.finding.severity), asc(table.finding.firstSeenAt), asc(table.finding.id))
+			.orderBy(
+				asc(table.finding.severity),
+				asc(table.finding.firstSeenAt),
+				asc(table.finding.path),
+				asc(table.finding.startLine),
+				asc(table.finding.id)
+			)
 			.limit(page.limit)
 			.offset(page.offset),
 		db
