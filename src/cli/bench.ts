@@ -33,6 +33,15 @@ import * as table from '$lib/server/db/schema';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { loadModel } from '$lib/server/model/load-model';
 import { measureBrowser, type BrowserFigures } from './bench-browser';
+import {
+	createUploadTokens,
+	largeUploadSummary,
+	measureLargeUpload,
+	removeBenchUploads,
+	uploadBody,
+	uploadClients,
+	type LargeUploadFigures
+} from './bench-upload';
 import { startNodeFlags } from './server-flags';
 import { defaultScaleDir, SCALE_ADMIN_EMAIL, SCALE_PASSWORD_FILE, seedScale } from './seed-scale';
 
@@ -639,6 +648,8 @@ async function main() {
 		process.once('exit', () => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
 	const password = await ensureDatabase({ url, dataDir, teams, cycles });
 	const targets = await readTargets(url, dataDir, connections);
+	const uploadTokens = await createUploadTokens({ url, dataDir }, SCALE_ADMIN_EMAIL);
+	const upload = uploadBody(root);
 	const database = url ? 'postgres' : 'pglite';
 	console.log(
 		`${targets.teams} teams on ${database}; cycle ${targets.cycle}; ${targets.drafts.length} draft assessments to edit.`
@@ -649,6 +660,8 @@ async function main() {
 	const env: NodeJS.ProcessEnv = {
 		REQUEST_BUDGET_BURST: '10000000',
 		REQUEST_BUDGET_PER_SECOND: '1000000',
+		// As `npm start` sets it (src/cli/start.js): pipeline uploads may be up to 10 MB.
+		BODY_SIZE_LIMIT: '10M',
 		...process.env
 	};
 	delete env.RAMPART_DEMO;
@@ -664,6 +677,7 @@ async function main() {
 	const routes: Record<string, RouteFigures> = {};
 	const statuses: Record<string, string> = {};
 	let browserFigures: BrowserFigures | null = null;
+	let largeUpload: LargeUploadFigures | null = null;
 	// VmHWM is reset before each route (per-route peaks), so the overall peak is kept here.
 	let overallPeak = 0;
 	try {
@@ -713,6 +727,18 @@ async function main() {
 			const saveBase = { ...base('/'), headers: saveHeaders };
 			plan.push(['save', saveOptions(saveBase, targets, saveStates, tally)]);
 		} else console.log('No draft assessment in the open cycle: the save route is skipped.');
+		// Pipelines uploading the same log again and again (each a new scan, findings unchanged).
+		console.log(
+			`The upload route posts ${upload.source} with ${uploadTokens.route.length} teams' tokens.`
+		);
+		plan.push([
+			'upload',
+			{
+				...base('/', false),
+				method: 'POST',
+				setupClient: uploadClients(uploadTokens.route, upload.body)
+			}
+		]);
 
 		const only = values.routes?.split(',').map((r) => r.trim());
 		const unknown = only?.filter((r) => !plan.some(([name]) => name === r)) ?? [];
@@ -752,6 +778,21 @@ async function main() {
 				`  ${name}: ${run.figures.rps} req/s, p95 ${run.figures.p95} ms (${run.statuses})`
 			);
 		}
+		if (!only || only.includes('upload')) {
+			const pid = server.child.pid;
+			largeUpload = await measureLargeUpload({
+				origin: server.origin,
+				token: uploadTokens.large,
+				cookie,
+				pagePath: `/teams/${targets.teamSlug ?? 'none'}`,
+				results: smoke ? 500 : 10_000,
+				aloneRequests: smoke ? 5 : 30,
+				resetPeakRss: () => pid && resetPeakRss(pid),
+				peakRssMb: () => (pid ? procStatusMb(pid, 'VmHWM') : 0)
+			});
+			overallPeak = Math.max(overallPeak, largeUpload.peakRssMb);
+			console.log(largeUploadSummary(largeUpload).join('\n'));
+		}
 		if (!values['no-browser'] && !smoke) {
 			browserFigures = await measureBrowser(server.origin, cookie);
 			console.log(
@@ -767,6 +808,8 @@ async function main() {
 		);
 		await server.stop();
 		build.remove();
+		// The smoke run's database goes with its temp dir; a reused one loses the bench's uploads.
+		if (!fresh) await removeBenchUploads({ url, dataDir });
 		if (hwm) console.log(`Server peak RSS by the kernel (VmHWM): ${Math.round(hwm)} MB.`);
 	}
 
@@ -798,6 +841,11 @@ async function main() {
 	);
 	console.log(line(header));
 	for (const r of rows) console.log(line(r));
+	if (routes.upload?.p95 != null)
+		console.log(
+			`upload: p95 ${routes.upload.p95} ms for ${upload.source} (budget 300 ms: ${routes.upload.p95 < 300 ? 'within budget' : 'OVER BUDGET'})`
+		);
+	if (largeUpload) console.log(largeUploadSummary(largeUpload).join('\n'));
 	console.log(
 		`cpu/req: the server process's CPU per response (ms); peak server RSS (kernel VmHWM per route, and sampled every 200 ms): ${peakRssMb} MB`
 	);
@@ -811,6 +859,10 @@ async function main() {
 	// A route that answered anything but 2xx, or nothing, makes the run fail (the smoke test in
 	// `npm test` relies on it): figures from a broken route would mean nothing.
 	const broken = Object.entries(routes).filter(([, r]) => r.non2xx > 0 || r.p50 === null);
+	if (largeUpload && largeUpload.status !== 201) {
+		console.error(`bench: the large upload answered ${largeUpload.status}, not 201.`);
+		process.exitCode = 1;
+	}
 	if (broken.length) {
 		console.error(`bench: these routes did not answer 2xx: ${broken.map(([n]) => n).join(', ')}`);
 		process.exitCode = 1;
@@ -822,7 +874,8 @@ async function main() {
 			database,
 			routes,
 			peakRssMb,
-			...(browserFigures ? { browser: browserFigures } : {})
+			...(browserFigures ? { browser: browserFigures } : {}),
+			...(largeUpload ? { largeUpload } : {})
 		};
 		writeFileSync(path.resolve(values.out), `${JSON.stringify(report, null, 2)}\n`);
 		console.log(`Wrote ${values.out}`);
