@@ -12,6 +12,7 @@ import { cachedOverduePlanItems, overduePlanItems } from './plan';
 import type { selection } from './select';
 import { TEAM_ROWS_LIMIT, type HeatmapRow, type UnitHeatmapRow } from './heatmap';
 import { dashboardEvidence } from '$lib/server/evidence/share';
+import { cachedPipelineFigures } from '$lib/server/findings/pipeline-figures';
 
 type Selection = Awaited<ReturnType<typeof selection>>;
 
@@ -53,7 +54,8 @@ export async function dashboardView(
 			rollUp: 'unit' as RollUp,
 			comparison: [],
 			duty: [],
-			evidence: null
+			evidence: null,
+			pipeline: null
 		};
 	const scope = { unitId: seesAll ? (unit?.id ?? null) : null };
 	// The whole organisation rolls up to its departments (a few rows even at thousands of teams);
@@ -67,7 +69,7 @@ export async function dashboardView(
 		: await dashboardFigures(db, model, mineScope, cycle, previous, cycles, revision);
 	const named = seesAll ? figures : mine!;
 	const dutyTeams = named.teams.length <= 30 ? named.teams : [];
-	const [duty, overduePlan, evidence] = await Promise.all([
+	const [duty, overduePlan, evidence, pipeline] = await Promise.all([
 		onDutyNames(
 			db,
 			dutyTeams.map((t) => t.teamId)
@@ -85,7 +87,9 @@ export async function dashboardView(
 			seesAll,
 			revision,
 			today
-		})
+		}),
+		// What the pipelines find: names teams, so for those who see every team.
+		seesAll ? cachedPipelineFigures(db, scope, today, revision) : null
 	]);
 	return {
 		...base,
@@ -112,7 +116,9 @@ export async function dashboardView(
 			.filter((t) => duty.has(t.teamId))
 			.map((t) => ({ team: t.name, slug: t.slug, ...duty.get(t.teamId)! })),
 		/** The share of most/all answers on criteria with an evidence rule that the pipelines back. */
-		evidence
+		evidence,
+		/** Open critical and high findings per unit, teams whose scans stopped, time to fix. */
+		pipeline
 	};
 }
 

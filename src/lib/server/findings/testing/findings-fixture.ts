@@ -10,7 +10,7 @@ import type { ReportedFinding, ScanReport, ScannedTool, Severity } from '../scan
  * Findings in the test organisation (testing/organisation.ts), recorded through the code that
  * records uploads, at days relative to `now`, so that every figure has rows it must NOT count:
  * another team with a repository of the same name, an archived team (Legacy) with open and fixed
- * findings and recent scans, suppressed and dismissed findings (some later fixed), a finding
+ * findings and stopped scans, suppressed and dismissed findings (some later fixed), a finding
  * that was fixed and came back, an upload on another branch, and a team (Gamma) whose scans
  * stopped 45 days ago. Tests compute what they expect from the rows, never from the code under
  * test.
@@ -194,12 +194,14 @@ export async function recordFindings(
 		sg('c2', { severity: 'critical' })
 	]);
 	await upload('gamma', 'platform/infra', 45, [sg('c2', { severity: 'critical' })]);
-	// Legacy (archived): open and fixed findings and a recent scan, none of which count.
-	await upload('legacy', 'old/app', 90, [
+	// Legacy (archived): open and fixed findings and scans that stopped 90 days ago, none of which
+	// count (as an active team it would be among those whose scans stopped, its fix in 30 days
+	// would move the median).
+	await upload('legacy', 'old/app', 120, [
 		sg('l1', { severity: 'critical' }),
 		sg('l2', { severity: 'high' })
 	]);
-	await upload('legacy', 'old/app', 1, [sg('l1', { severity: 'critical' })]);
+	await upload('legacy', 'old/app', 90, [sg('l1', { severity: 'critical' })]);
 
 	const rows = await db
 		.select({ id: table.finding.id, key: table.finding.key, teamId: table.finding.teamId })

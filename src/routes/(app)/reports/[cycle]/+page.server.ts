@@ -11,6 +11,7 @@ import { selection } from '$lib/server/dashboard/select';
 import { summarySentences } from '$lib/server/dashboard/summary';
 import { anonymousFigures } from '$lib/server/dashboard/view';
 import { getModel } from '$lib/server/model/load-model';
+import { cachedPipelineFigures } from '$lib/server/findings/pipeline-figures';
 import { openPlans } from '$lib/server/reports/plans';
 import { readSummary, saveSummary, summaryStamp } from '$lib/server/reports/summary';
 import { formFailure, parseForm } from '$lib/schemas/parse';
@@ -27,10 +28,11 @@ export const load: PageServerLoad = async (event) => {
 	if (!cycle || cycle.name !== event.params.cycle) error(404, 'Unknown cycle');
 	const scope = { unitId: unit?.id ?? null };
 	const today = new Date().toISOString().slice(0, 10);
-	const [f, summary, plans] = await Promise.all([
+	const [f, summary, plans, pipeline] = await Promise.all([
 		dashboardFigures(db, model, scope, cycle, previous, cycles, revision),
 		readSummary(db, cycle.id),
-		openPlans(db, scope, today)
+		openPlans(db, scope, today),
+		cachedPipelineFigures(db, scope, today, revision)
 	]);
 	const phaseOf = new Map(model.practices.map((p) => [p.id, p.phase]));
 	// The appendix: each team's phase scores from its stored practice scores.
@@ -82,6 +84,7 @@ export const load: PageServerLoad = async (event) => {
 		comparison: compareUnits(f, model),
 		appendix,
 		plans,
+		pipeline,
 		names: Object.fromEntries(model.practices.map((p) => [p.id, p.name])),
 		generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ')
 	};
