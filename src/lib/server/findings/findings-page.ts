@@ -81,19 +81,35 @@ export async function teamFindingsPage(db: Database, teamId: string, params: URL
 
 export type TeamFindingsPage = Awaited<ReturnType<typeof teamFindingsPage>>;
 
+/** Help texts rendered lately: a team's pages show the same few rules' help over and over. */
+const renderedHelp = new Map<string, string>();
+const RENDERED_HELP_LIMIT = 200;
+
+/** A rule's help (untrusted markdown) by the safe renderer: no raw HTML, only safe links, images as their words. */
+function helpHtml(text: string): string {
+	let html = renderedHelp.get(text);
+	if (html === undefined) {
+		html = renderMarkdown(text, { imagesAsText: true }).html;
+		if (renderedHelp.size >= RENDERED_HELP_LIMIT)
+			renderedHelp.delete(renderedHelp.keys().next().value!);
+		renderedHelp.set(text, html);
+	}
+	return html;
+}
+
 /**
- * The rows as the page shows them, with each distinct help text rendered once (a page holds a
- * few rules' help many times) by the safe renderer: no raw HTML, only safe links, no images.
+ * The rows as the page shows them, each distinct help text once (a page holds a few rules' help
+ * many times): the page shows it once, and each finding points to it.
  */
 function shown(rows: readonly ListedFinding[]) {
 	const helpKeys = new Map<string, number>();
-	const help: string[] = [];
+	const help: { rule: string; html: string }[] = [];
 	const findings = rows.map((r) => {
 		let helpIndex: number | null = null;
 		if (r.help?.trim()) {
 			helpIndex = helpKeys.get(r.help) ?? null;
 			if (helpIndex === null) {
-				helpIndex = help.push(renderMarkdown(r.help, { imagesAsText: true }).html) - 1;
+				helpIndex = help.push({ rule: r.ruleName ?? r.ruleId, html: helpHtml(r.help) }) - 1;
 				helpKeys.set(r.help, helpIndex);
 			}
 		}

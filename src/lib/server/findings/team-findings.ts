@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { preparedQuery } from '$lib/server/db/prepared';
 import { rowsOf } from '$lib/server/db/rows';
 import { AGE_BOUNDS, type FindingFilters } from '$lib/findings';
 import { analysesFor, chartStart, type AnalysisName, type FacetRow } from './findings-view';
@@ -111,19 +112,21 @@ export async function weeklyRows(db: Database, teamId: string, now: Date) {
 /** `%` and `_` match themselves in a search, and so does the escape character. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
+const viewCondition = {
+	open: and(eq(f.state, 'open'), not(f.suppressed), isNull(f.dismissedAt))!,
+	suppressed: and(eq(f.state, 'open'), eq(f.suppressed, true), isNull(f.dismissedAt))!,
+	dismissed: and(eq(f.state, 'open'), isNotNull(f.dismissedAt))!,
+	// The partial index on fixed findings has this condition.
+	fixed: and(eq(f.state, 'fixed'), isNotNull(f.fixedAt))!
+};
+
 /** The SQL condition for the list's filters (the team included). */
 export function filterCondition(
 	teamId: string,
 	filters: FindingFilters,
 	analyses: readonly AnalysisName[]
 ): SQL {
-	const view = {
-		open: and(eq(f.state, 'open'), not(f.suppressed), isNull(f.dismissedAt)),
-		suppressed: and(eq(f.state, 'open'), eq(f.suppressed, true), isNull(f.dismissedAt)),
-		dismissed: and(eq(f.state, 'open'), isNotNull(f.dismissedAt)),
-		// The partial index on fixed findings has this condition.
-		fixed: and(eq(f.state, 'fixed'), isNotNull(f.fixedAt))
-	}[filters.view];
+	const view = viewCondition[filters.view];
 	const kept = analysesFor(analyses, filters);
 	const pattern = filters.text && likePattern(filters.text);
 	return and(
@@ -209,10 +212,26 @@ export async function findingsPage(
 	analyses: readonly AnalysisName[],
 	page: { offset: number; limit: number }
 ) {
+	const unfiltered =
+		filters.view === 'open' &&
+		!filters.severity &&
+		!filters.tool &&
+		!filters.repository &&
+		!filters.text;
+	if (unfiltered) return openPageQuery(db).execute({ teamId, ...page });
 	return listQuery(db, filterCondition(teamId, filters, analyses), filters.view, true)
 		.limit(page.limit)
 		.offset(page.offset);
 }
+
+// The page as most views show it (open, unfiltered): built once per database (db/prepared.ts).
+const openPageQuery = (db: Database) =>
+	preparedQuery(db, 'findings.openPage', (db) =>
+		listQuery(db, and(eq(f.teamId, sql.placeholder('teamId')), viewCondition.open)!, 'open', true)
+			.limit(sql.placeholder('limit'))
+			.offset(sql.placeholder('offset'))
+			.prepare('findings_open_page')
+	);
 
 /** Every finding the filters keep, in the list's order, read a page at a time (for the export). */
 export async function* allFindings(

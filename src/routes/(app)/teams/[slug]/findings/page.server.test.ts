@@ -272,8 +272,10 @@ describe('the findings page', () => {
 			expect(html).toContain('(git.example.com)');
 			expect(html).not.toContain('etc/passwd#');
 			expect(html).toContain('<code>../../etc/passwd:7</code>');
-			// The help is behind a disclosure, its link refused, its image reduced to its words.
-			expect(html).toMatch(/<details class="help[^"]*">\s*<summary[^>]*>How to fix/);
+			// Each rule's help once, behind a disclosure, its link refused, its image reduced to its words.
+			expect(html).toMatch(/<details class="help[^"]*">\s*<summary[^>]*>Rule w1<\/summary>/);
+			expect(html.match(/<summary[^>]*>Rule a1<\/summary>/g)).toHaveLength(1);
+			expect(html).toMatch(/<a href="#help-\d+"[^>]*>How to fix/);
 			expect(html).toContain('tracker');
 			expect(hostile.help).toContain('![tracker]');
 		});
