@@ -13,7 +13,8 @@ describe('handleError', () => {
 		const error = new Error('boom\n[00000000] GET /forged\u0000');
 		const event = {
 			request: new Request('http://127.0.0.1/teams/x', { method: 'POST' }),
-			url: { pathname: path }
+			url: { pathname: path },
+			locals: {} as { errorId?: string }
 		};
 		const body = await handleError({
 			error,
@@ -22,6 +23,8 @@ describe('handleError', () => {
 			message: 'Internal Error'
 		} as never);
 		expect(written).toHaveBeenCalledTimes(1);
+		// The id is kept for the API's JSON error (hooks rewrite it there).
+		expect(event.locals.errorId).toMatch(/^[0-9a-f-]{36}$/);
 		const [line, ...rest] = written.mock.calls[0]!;
 		expect(rest).toEqual([]);
 		expect(String(line)).not.toMatch(UNSAFE);
