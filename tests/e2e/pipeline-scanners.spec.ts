@@ -12,9 +12,11 @@ import { expected, runScanners, scannedRepo, type ExpectedFinding } from './scan
  * team's findings page as a person reads them.
  */
 
-const team = 'payments-api';
-// A repository of its own: integrations.spec.ts moves payments/api's default branch away from main.
-const repository = 'payments/pipeline-fixture';
+// A team no other spec and no demo scan touches: integrations.spec.ts counts payments-api's
+// repositories and moves payments/api's default branch away from main.
+const team = 'finance-integrations';
+const lead = 'wen.finance-integrations@demo.rampart.test';
+const repository = 'finance/pipeline-fixture';
 const commit = '5ca1ab1e0000000000000000000000000000e2e0';
 
 interface Answer {
@@ -72,7 +74,7 @@ test('real scanners’ SARIF, uploaded with curl, shows on the team’s findings
 	test.setTimeout(90_000);
 	const [sarif] = await Promise.all([
 		runScanners(testInfo.outputPath()),
-		signIn(p, demo.url, demo.lead, demo.password)
+		signIn(p, demo.url, lead, demo.password)
 	]);
 	const token = await makeToken(p);
 
