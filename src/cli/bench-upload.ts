@@ -133,7 +133,7 @@ export interface LargeUploadFigures {
 	newFindings: number | null;
 	/** The server's peak RSS (kernel VmHWM, reset just before) during the upload. */
 	peakRssMb: number;
-	/** A page's latency, one request after another: alone, then while the upload runs. */
+	/** A page's latency: alone (one request after another), then started every 100 ms while the upload runs. */
 	page: { path: string; alone: PageLatency; duringUpload: PageLatency };
 }
 
@@ -160,8 +160,8 @@ async function timePage(origin: string, pagePath: string, cookie: string): Promi
 }
 
 /**
- * Posts one generated log of `results` results and times a signed-in user's page, one request
- * after another, alone (`aloneRequests` of them) and for as long as the upload runs.
+ * Posts one generated log of `results` results and times a signed-in user's page: alone
+ * (`aloneRequests` of them, one after another) and started every 100 ms while the upload runs.
  */
 export async function measureLargeUpload(opts: {
 	origin: string;
@@ -191,9 +191,14 @@ export async function measureLargeUpload(opts: {
 		done = true;
 		return { ms, status: res.status, newFindings: answer?.counts?.new ?? null };
 	});
-	// At least one page view overlaps the upload, however quick it is.
-	do during.push(await timePage(opts.origin, opts.pagePath, opts.cookie));
-	while (!done);
+	// A page view every 100 ms while the upload runs (at least one), each timed on its own: a
+	// user does not wait for the previous user's page.
+	const views: Promise<number>[] = [];
+	do {
+		views.push(timePage(opts.origin, opts.pagePath, opts.cookie));
+		await Promise.race([upload, new Promise((r) => setTimeout(r, 100))]);
+	} while (!done);
+	during.push(...(await Promise.all(views)));
 	const result = await upload;
 	return {
 		results: opts.results,
