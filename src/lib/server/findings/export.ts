@@ -36,8 +36,10 @@ export async function findingExport(db: Database, teamId: string, params: URLSea
 		tools: analyses.map((a) => a.tool),
 		repositories: analyses.map((a) => a.repository)
 	});
+	const analysisOf = new Map(analyses.map((a) => [a.id, a]));
 	async function* rows() {
-		for await (const f of allFindings(db, teamId, filters, analyses))
+		for await (const f of allFindings(db, teamId, filters, analyses)) {
+			const a = analysisOf.get(f.analysisId);
 			yield {
 				severity: f.severity,
 				state:
@@ -48,9 +50,9 @@ export async function findingExport(db: Database, teamId: string, params: URLSea
 							: f.suppressed
 								? 'suppressed'
 								: 'open',
-				repository: f.repository,
-				tool: f.tool,
-				category: f.category,
+				repository: a?.repository,
+				tool: a?.tool,
+				category: a?.category,
 				rule_id: f.ruleId,
 				rule_name: f.ruleName,
 				message: f.message,
@@ -66,6 +68,7 @@ export async function findingExport(db: Database, teamId: string, params: URLSea
 				dismissed_by: f.dismissedBy,
 				dismissed_reason: f.dismissedReason
 			};
+		}
 	}
 	return { filters, rows: rows() };
 }

@@ -9,11 +9,13 @@ import {
 	locationLink,
 	locationText,
 	readFilters,
-	weeklySeries
+	weeklySeries,
+	type AnalysisName
 } from './findings-view';
 import {
 	countFindings,
 	facetRows,
+	findingHelp,
 	findingsPage,
 	teamAnalyses,
 	weeklyRows,
@@ -76,50 +78,79 @@ export async function teamFindingsPage(db: Database, teamId: string, params: URL
 				limit: FINDINGS_PAGE_SIZE
 			})
 		: [];
-	return { filters, options, figures, list: { total, page, pages, ...shown(rows) } };
+	return {
+		filters,
+		options,
+		figures,
+		list: { total, page, pages, ...(await shown(db, teamId, rows, analyses)) }
+	};
 }
 
 export type TeamFindingsPage = Awaited<ReturnType<typeof teamFindingsPage>>;
 
-/** Help texts rendered lately: a team's pages show the same few rules' help over and over. */
+/** Help rendered lately, by the digest of its text: a team's pages show the same few rules' help over and over. */
 const renderedHelp = new Map<string, string>();
 const RENDERED_HELP_LIMIT = 200;
 
-/** A rule's help (untrusted markdown) by the safe renderer: no raw HTML, only safe links, images as their words. */
-function helpHtml(text: string): string {
-	let html = renderedHelp.get(text);
-	if (html === undefined) {
-		html = renderMarkdown(text, { imagesAsText: true }).html;
+/**
+ * The rules' help for a page of findings, each distinct text once, rendered by the safe
+ * renderer (no raw HTML, only safe links, images as their words): reads only the texts not
+ * rendered lately.
+ */
+async function helpFor(db: Database, teamId: string, rows: readonly ListedFinding[]) {
+	const firstWith = new Map<string, string>();
+	for (const r of rows)
+		if (r.helpDigest && !firstWith.has(r.helpDigest)) firstWith.set(r.helpDigest, r.id);
+	const missing = [...firstWith].filter(([digest]) => !renderedHelp.has(digest));
+	const texts = await findingHelp(
+		db,
+		teamId,
+		missing.map(([, id]) => id)
+	);
+	for (const [digest, id] of missing) {
+		const text = texts.find((t) => t.id === id)?.help ?? '';
 		if (renderedHelp.size >= RENDERED_HELP_LIMIT)
 			renderedHelp.delete(renderedHelp.keys().next().value!);
-		renderedHelp.set(text, html);
+		renderedHelp.set(digest, renderMarkdown(text, { imagesAsText: true }).html);
 	}
-	return html;
+	return (digest: string | null) => {
+		const html = digest ? renderedHelp.get(digest) : undefined;
+		return html?.trim() ? html : null;
+	};
 }
 
 /**
  * The rows as the page shows them, each distinct help text once (a page holds a few rules' help
  * many times): the page shows it once, and each finding points to it.
  */
-function shown(rows: readonly ListedFinding[]) {
+async function shown(
+	db: Database,
+	teamId: string,
+	rows: readonly ListedFinding[],
+	analyses: readonly AnalysisName[]
+) {
+	const htmlOf = await helpFor(db, teamId, rows);
+	const analysisOf = new Map(analyses.map((a) => [a.id, a]));
 	const helpKeys = new Map<string, number>();
 	const help: { rule: string; html: string }[] = [];
 	const findings = rows.map((r) => {
 		let helpIndex: number | null = null;
-		if (r.help?.trim()) {
-			helpIndex = helpKeys.get(r.help) ?? null;
+		const html = htmlOf(r.helpDigest);
+		if (html && r.helpDigest) {
+			helpIndex = helpKeys.get(r.helpDigest) ?? null;
 			if (helpIndex === null) {
-				helpIndex = help.push({ rule: r.ruleName ?? r.ruleId, html: helpHtml(r.help) }) - 1;
-				helpKeys.set(r.help, helpIndex);
+				helpIndex = help.push({ rule: r.ruleName ?? r.ruleId, html }) - 1;
+				helpKeys.set(r.helpDigest, helpIndex);
 			}
 		}
-		const link = locationLink(r.webAddress, r.defaultBranch, r.path, r.startLine);
+		const a = analysisOf.get(r.analysisId);
+		const link = a && locationLink(a.webAddress, a.defaultBranch, r.path, r.startLine);
 		return {
 			id: r.id,
 			severity: r.severity,
-			tool: r.tool,
-			category: r.category,
-			repository: r.repository,
+			tool: a?.tool ?? '',
+			category: a?.category ?? '',
+			repository: a?.repository ?? '',
 			ruleId: r.ruleId,
 			ruleName: r.ruleName,
 			message: r.message,

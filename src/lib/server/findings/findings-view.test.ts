@@ -57,10 +57,11 @@ describe('the findings page’s rules', () => {
 	});
 
 	it('counts the list from the figures when it can', () => {
+		const more = { category: '', webAddress: null, defaultBranch: 'main' };
 		const analyses: AnalysisName[] = [
-			{ id: 'a', tool: 'Semgrep OSS', repositoryId: 'r1', repository: 'payments/api' },
-			{ id: 'b', tool: 'Grype', repositoryId: 'r1', repository: 'payments/api' },
-			{ id: 'c', tool: 'Semgrep OSS', repositoryId: 'r2', repository: 'payments/web' }
+			{ id: 'a', tool: 'Semgrep OSS', repositoryId: 'r1', repository: 'payments/api', ...more },
+			{ id: 'b', tool: 'Grype', repositoryId: 'r1', repository: 'payments/api', ...more },
+			{ id: 'c', tool: 'Semgrep OSS', repositoryId: 'r2', repository: 'payments/web', ...more }
 		];
 		const row = (
 			view: FacetRow['view'],

@@ -45,8 +45,12 @@ export interface FacetRow {
 export interface AnalysisName {
 	id: string;
 	tool: string;
+	category: string;
 	repositoryId: string;
 	repository: string;
+	/** The repository's, for links to files (see locationLink). */
+	webAddress: string | null;
+	defaultBranch: string;
 }
 
 const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T =>

@@ -251,7 +251,7 @@ describe("a team's findings", () => {
 			const exported = [];
 			for await (const r of allFindings(t.db, alpha(), none, analyses, 3)) exported.push(r);
 			expect(ids(exported)).toEqual(ids(await list({})));
-			expect(exported.every((r) => r.help === null)).toBe(true);
+			expect(exported.every((r) => r.helpDigest === null)).toBe(true);
 		});
 
 		it('ignores a tool or repository the team does not have', () => {

@@ -27,14 +27,20 @@ import { analysesFor, chartStart, type AnalysisName, type FacetRow } from './fin
 const f = table.finding;
 const DAY = 86_400_000;
 
-/** The team's analyses (repository × tool × category) with the names the page filters by. */
+/**
+ * The team's analyses (repository × tool × category) with the names the page filters by and
+ * shows, and the repository's address and branch for links: the list reads none of them per row.
+ */
 export async function teamAnalyses(db: Database, teamId: string): Promise<AnalysisName[]> {
 	return db
 		.select({
 			id: table.analysis.id,
 			tool: table.analysis.toolName,
+			category: table.analysis.category,
 			repositoryId: table.codeRepository.id,
-			repository: table.codeRepository.name
+			repository: table.codeRepository.name,
+			webAddress: table.codeRepository.webAddress,
+			defaultBranch: table.codeRepository.defaultBranch
 		})
 		.from(table.analysis)
 		.innerJoin(table.codeRepository, eq(table.codeRepository.id, table.analysis.repositoryId))
@@ -159,15 +165,11 @@ export async function countFindings(
 	return row?.n ?? 0;
 }
 
-/** The columns of a finding the list and the export show. */
+/** The columns of a finding the list and the export show (its analysis's names come from teamAnalyses). */
 const listed = {
 	id: f.id,
 	severity: f.severity,
-	tool: table.analysis.toolName,
-	category: table.analysis.category,
-	repository: table.codeRepository.name,
-	webAddress: table.codeRepository.webAddress,
-	defaultBranch: table.codeRepository.defaultBranch,
+	analysisId: f.analysisId,
 	ruleId: f.ruleId,
 	ruleName: f.ruleName,
 	message: f.message,
@@ -188,13 +190,20 @@ const listed = {
 
 export type ListedFinding = Awaited<ReturnType<typeof findingsPage>>[number];
 
-/** The list's query; the export leaves out the rules' help (up to 20,000 characters each). */
+/**
+ * The list's query. Of the rule's help (up to 20,000 characters) only a digest: a page shows a
+ * few rules' help many times, read once each with findingHelp; the export shows none.
+ */
 function listQuery(db: Database, where: SQL, view: FindingFilters['view'], help: boolean) {
 	return db
-		.select({ ...listed, help: help ? sql<string | null>`${f.help}` : sql<null>`null` })
+		.select({
+			...listed,
+			// sha256, not md5: a server in FIPS mode refuses md5.
+			helpDigest: help
+				? sql<string | null>`encode(sha256(convert_to(${f.help}, 'UTF8')), 'hex')`
+				: sql<null>`null`
+		})
 		.from(f)
-		.innerJoin(table.analysis, eq(table.analysis.id, f.analysisId))
-		.innerJoin(table.codeRepository, eq(table.codeRepository.id, f.repositoryId))
 		.leftJoin(table.user, eq(table.user.id, f.dismissedBy))
 		.where(where)
 		.orderBy(
@@ -248,4 +257,13 @@ export async function* allFindings(
 		yield* rows;
 		if (rows.length < pageSize) return;
 	}
+}
+
+/** The help of some of the team's findings (by id), as stored. */
+export async function findingHelp(db: Database, teamId: string, ids: readonly string[]) {
+	if (!ids.length) return [];
+	return db
+		.select({ id: f.id, help: f.help })
+		.from(f)
+		.where(and(eq(f.teamId, teamId), inArray(f.id, [...ids])));
 }

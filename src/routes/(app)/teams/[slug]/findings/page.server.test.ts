@@ -258,6 +258,52 @@ describe('the findings page', () => {
 		});
 	});
 
+	describe('the CSV export', () => {
+		const download = async (user: SessionUser, search = '') => {
+			const res = await csv(event(user, 'alpha', search) as never);
+			return { res, text: await res.text() };
+		};
+
+		it('holds the list as filtered, every row, with spreadsheet formulas defused', async () => {
+			const id = fx.id('alpha', 'x1');
+			const [before] = rowsOf<{ message: string; rule_name: string }>(
+				await t.db.execute(sql`select message, rule_name from finding where id = ${id}`)
+			);
+			await t.db.execute(
+				sql`update finding set message = '=HYPERLINK("https://evil.example","x")', rule_name = '+cmd|'' /C calc''!A0' where id = ${id}`
+			);
+			try {
+				const { res, text } = await download(as('Gus', 'leadership'), '?severity=low');
+				expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+				expect(res.headers.get('content-disposition')).toMatch(
+					/^attachment; filename="rampart-alpha-findings-open-\d{4}-\d{2}-\d{2}\.csv"$/
+				);
+				const lines = text.trimEnd().split('\r\n');
+				expect(lines[0]).toBe(
+					'severity,state,repository,tool,category,rule_id,rule_name,message,path,start_line,end_line,first_seen,last_seen,fixed,suppressed,suppression_justification,dismissed,dismissed_by,dismissed_reason'
+				);
+				// The four open low findings (a6, w3, x1, x2), as the page counts them.
+				const page = await open(as('Gus', 'leadership'), 'alpha', '?severity=low');
+				expect(lines).toHaveLength(1 + page.result!.list.total);
+				const x1 = lines.find((l) => l.includes('rule/x1'))!;
+				expect(x1).toContain(`"'=HYPERLINK(""https://evil.example"",""x"")"`);
+				expect(x1).toContain(`,'+cmd|' /C calc'!A0,`);
+				expect(x1).not.toMatch(/,=|,\+/);
+			} finally {
+				await t.db.execute(
+					sql`update finding set message = ${before!.message}, rule_name = ${before!.rule_name} where id = ${id}`
+				);
+			}
+		});
+
+		it('exports fixed and dismissed findings with who dismissed them and why', async () => {
+			const { text } = await download(as('Bo'), '?state=fixed');
+			const w2 = text.split('\r\n').find((l) => l.includes('rule/w2'))!;
+			expect(w2).toMatch(/^high,fixed,payments\/web,Semgrep OSS,,rule\/w2,/);
+			expect(w2).toContain(',Ann,Accepted risk');
+		});
+	});
+
 	describe('hostile text from a pipeline', () => {
 		it('reaches the page as text: no script, no script link, no image, no link outside the repository', async () => {
 			const data = (await open(as('Bo'), 'alpha', '?state=open')).result!;
