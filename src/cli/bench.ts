@@ -102,6 +102,8 @@ interface Targets {
 	teamSlug: string | null;
 	/** A team whose assessment in the open cycle is submitted: the reviewer's workspace. */
 	reviewSlug: string | null;
+	/** The team with the most open findings: its findings page. */
+	findingsSlug: string | null;
 	phase: string;
 	criterionId: string;
 	drafts: { slug: string; version: number; value: number | null }[];
@@ -228,8 +230,17 @@ async function readTargets(
 			.where(and(eq(table.assessment.cycleId, cycle.id), eq(table.assessment.status, 'submitted')))
 			.orderBy(asc(table.team.slug))
 			.limit(1);
+		const [findings] = await db
+			.select({ slug: table.team.slug })
+			.from(table.finding)
+			.innerJoin(table.team, eq(table.team.id, table.finding.teamId))
+			.where(eq(table.finding.state, 'open'))
+			.groupBy(table.team.slug)
+			.orderBy(desc(sql`count(*)`))
+			.limit(1);
 		return {
 			teams,
+			findingsSlug: findings?.slug ?? null,
 			cycle: cycle.name,
 			unitId: units[Math.floor(units.length / 2)]?.id ?? null,
 			teamSlug: team?.slug ?? null,
@@ -715,6 +726,12 @@ async function main() {
 				base(`/teams/${targets.reviewSlug}/assessments/${encodeURIComponent(targets.cycle)}/review`)
 			]);
 		else console.log('No submitted assessment in the open cycle: the review route is skipped.');
+		if (targets.findingsSlug)
+			plan.push(['findings', base(`/teams/${targets.findingsSlug}/findings`)]);
+		else
+			console.log(
+				'No team has open findings (an older scale database?): the findings route is skipped.'
+			);
 		const saveStates: SaveState[] = targets.drafts.map((d) => ({ ...d }));
 		const tally: SaveTally = { failures: 0, bodies: [] };
 		const saveHeaders = {

@@ -806,6 +806,211 @@ async function writeTraining(tx: Tx, training: Training, teams: readonly TeamPla
 	};
 }
 
+// ── Pipeline findings ───────────────────────────────────────────────────────
+
+/** Open findings of the team the findings page is measured on (`FINDINGS_TEAM_INDEX`). */
+export const FINDINGS_TEAM_OPEN = 5000;
+/** The team with the most findings: the first in the plan. */
+const FINDINGS_TEAM_INDEX = 0;
+
+const findingRules = (
+	[
+		['codeql/sql-injection', 'critical'],
+		['codeql/path-injection', 'high'],
+		['codeql/xss', 'high'],
+		['semgrep/hardcoded-secret', 'critical'],
+		['semgrep/weak-hash', 'medium'],
+		['semgrep/open-redirect', 'medium'],
+		['semgrep/debug-enabled', 'low'],
+		['grype/CVE-2021-44228', 'critical'],
+		['grype/CVE-2022-22965', 'high'],
+		['grype/CVE-2023-1234', 'medium'],
+		['trivy/outdated-base-image', 'low'],
+		['gitleaks/generic-api-key', 'none']
+	] as const
+).map(([id, severity]) => ({
+	id,
+	severity,
+	// Help of a realistic length (scanners ship a page or two of markdown per rule).
+	help: `## ${id}\n\n${'Untrusted data reaches a sensitive sink without validation. '.repeat(12)}\n\n### Recommendation\n\nValidate the input, use the framework's safe API and add a regression test.\n\n\`\`\`js\nconst rows = await db.query('select * from t where id = $1', [id]);\n\`\`\`\n\nSee [OWASP](https://owasp.org/www-community/attacks/) for more.`
+}));
+const findingFiles = Array.from(
+	{ length: 40 },
+	(_, i) => `src/${['api', 'db', 'auth', 'web', 'jobs'][i % 5]}/module-${i}.ts`
+);
+const scanners = ['CodeQL', 'Semgrep OSS', 'Grype', 'Trivy', 'Gitleaks'];
+
+/**
+ * Repositories, analyses, weekly scans and findings: the first team gets FINDINGS_TEAM_OPEN open
+ * findings (plus suppressed, dismissed and fixed ones) over two repositories and six analyses;
+ * about a third of the others get a repository with a few, and some of those stopped scanning.
+ */
+async function writeFindings(tx: Tx, teams: readonly TeamPlan[], now: number) {
+	const repositories = new Bulk(table.codeRepository, [
+		[table.codeRepository.id, 'uuid'],
+		[table.codeRepository.teamId, 'uuid'],
+		[table.codeRepository.name, 'text'],
+		[table.codeRepository.webAddress, 'text']
+	]);
+	const analyses = new Bulk(table.analysis, [
+		[table.analysis.id, 'uuid'],
+		[table.analysis.teamId, 'uuid'],
+		[table.analysis.repositoryId, 'uuid'],
+		[table.analysis.toolName, 'text']
+	]);
+	const scans = new Bulk(table.scan, [
+		[table.scan.uploadId, 'uuid'],
+		[table.scan.analysisId, 'uuid'],
+		[table.scan.teamId, 'uuid'],
+		[table.scan.ref, 'text'],
+		[table.scan.onDefaultBranch, 'bool'],
+		[table.scan.uploadedAt, 'timestamptz'],
+		[table.scan.format, 'scan_format'],
+		[table.scan.results, 'int4'],
+		[table.scan.newCount, 'int4'],
+		[table.scan.fixedCount, 'int4'],
+		[table.scan.unchangedCount, 'int4'],
+		[table.scan.suppressedCount, 'int4']
+	]);
+	const findings = new Bulk(table.finding, [
+		[table.finding.analysisId, 'uuid'],
+		[table.finding.teamId, 'uuid'],
+		[table.finding.repositoryId, 'uuid'],
+		[table.finding.key, 'text'],
+		[table.finding.ruleId, 'text'],
+		[table.finding.ruleName, 'text'],
+		[table.finding.severity, 'finding_severity'],
+		[table.finding.message, 'text'],
+		[table.finding.help, 'text'],
+		[table.finding.path, 'text'],
+		[table.finding.startLine, 'int4'],
+		[table.finding.state, 'finding_state'],
+		[table.finding.firstSeenAt, 'timestamptz'],
+		[table.finding.lastSeenAt, 'timestamptz'],
+		[table.finding.fixedAt, 'timestamptz'],
+		[table.finding.suppressed, 'bool'],
+		[table.finding.dismissedAt, 'timestamptz'],
+		[table.finding.dismissedBy, 'uuid'],
+		[table.finding.dismissedReason, 'text']
+	]);
+	let key = 0;
+	const planned: {
+		team: TeamPlan;
+		rnd: Rnd;
+		big: boolean;
+		lastScan: number;
+		open: number;
+		weeks: number;
+		made: { id: string; repositoryId: string }[];
+	}[] = [];
+	for (const team of teams) {
+		const rnd = random(team.index * 71 + 13);
+		const big = team.index === FINDINGS_TEAM_INDEX;
+		if (!big && rnd() > 0.35) continue;
+		// Most teams scan every week; some stopped a month or more ago.
+		const lastScan = now - (big || rnd() < 0.85 ? rnd() * 7 : between(rnd, 35, 120)) * DAY;
+		const repos = big ? ['payments/api', 'payments/web'] : [`${team.slug}/app`];
+		const tools = big
+			? [scanners.slice(0, 3), scanners.slice(1)]
+			: [scanners.slice(0, 1 + Math.floor(rnd() * 2))];
+		const open = big ? FINDINGS_TEAM_OPEN : Math.floor(between(rnd, 5, 60));
+		const weeks = big ? 26 : 8;
+		const made: { id: string; repositoryId: string }[] = [];
+		planned.push({ team, rnd, big, lastScan, open, weeks, made });
+		for (const [r, name] of repos.entries()) {
+			const repositoryId = crypto.randomUUID();
+			await repositories.add(
+				tx,
+				repositoryId,
+				team.id,
+				name,
+				r === 0 ? `https://git.example.com/${name}` : null
+			);
+			for (const tool of tools[r]!) {
+				const id = crypto.randomUUID();
+				made.push({ id, repositoryId });
+				await analyses.add(tx, id, team.id, repositoryId, tool);
+			}
+		}
+	}
+	// Parents first: without superuser rights the foreign keys are checked as rows arrive.
+	await repositories.flush(tx);
+	await analyses.flush(tx);
+	for (const { team, rnd, big, lastScan, open, weeks, made } of planned) {
+		for (const { id } of made) {
+			for (let week = 0; week < weeks; week++)
+				await scans.add(
+					tx,
+					crypto.randomUUID(),
+					id,
+					team.id,
+					'refs/heads/main',
+					true,
+					isoTime(lastScan - week * 7 * DAY),
+					'sarif',
+					0,
+					0,
+					0,
+					0,
+					0
+				);
+		}
+		// Beside the open ones: fixed (30 %), suppressed (8 %), dismissed (1 %).
+		const total = Math.ceil(open / 0.61);
+		let opened = 0;
+		for (let i = 0; i < total; i++) {
+			const a = made[i % made.length]!;
+			const rule = findingRules[Math.floor(rnd() ** 1.5 * findingRules.length)]!;
+			// First seen by one of the weekly scans (an upload's findings share the instant).
+			const weeksAgo = Math.floor(rnd() ** 2 * weeks);
+			const firstSeen = lastScan - weeksAgo * 7 * DAY;
+			const r = rnd();
+			const kind =
+				opened < open && r < 0.61
+					? 'open'
+					: r < 0.91
+						? 'fixed'
+						: r < 0.99
+							? 'suppressed'
+							: 'dismissed';
+			if (kind === 'open') opened++;
+			// Fixed by a later scan.
+			const fixedAt =
+				kind === 'fixed'
+					? Math.min(lastScan, firstSeen + (1 + Math.floor(rnd() * weeksAgo)) * 7 * DAY)
+					: null;
+			const line = 1 + Math.floor(rnd() * 900);
+			await findings.add(
+				tx,
+				a.id,
+				team.id,
+				a.repositoryId,
+				(key++).toString(16).padStart(64, '0'),
+				rule.id,
+				`Rule ${rule.id}`,
+				rule.severity,
+				`${rule.id} at line ${line}: untrusted input reaches a sensitive call.`,
+				rule.help,
+				findingFiles[Math.floor(rnd() * findingFiles.length)]!,
+				line,
+				kind === 'fixed' ? 'fixed' : 'open',
+				isoTime(firstSeen),
+				isoTime(fixedAt ?? lastScan),
+				fixedAt === null ? null : isoTime(fixedAt),
+				kind === 'suppressed',
+				kind === 'dismissed' ? isoTime(Math.min(lastScan, firstSeen + DAY)) : null,
+				kind === 'dismissed' ? team.members[0]!.id : null,
+				kind === 'dismissed' ? 'A false positive: the input is validated upstream.' : null
+			);
+			// The big team gets exactly its open findings; the loop runs until it has them.
+			if (big && i === total - 1 && opened < open) i--;
+		}
+	}
+	await scans.flush(tx);
+	await findings.flush(tx);
+	return { scans: scans.inserted, findings: findings.inserted };
+}
+
 // ── The run ─────────────────────────────────────────────────────────────────
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
@@ -945,14 +1150,23 @@ export async function seedScale(options: ScaleOptions): Promise<ScaleResult | nu
 			const tools = await writeTools(tx, catalogue, org.teams, cycles);
 			const resp = await writeResponsibilityAndRotas(tx, model, org.teams, now);
 			const learning = await writeTraining(tx, training, org.teams, now.getTime());
-			return { users: users.inserted, members: members.inserted, ...tools, ...resp, ...learning };
+			const pipeline = await writeFindings(tx, org.teams, now.getTime());
+			return {
+				users: users.inserted,
+				members: members.inserted,
+				...tools,
+				...resp,
+				...learning,
+				...pipeline
+			};
 		});
 		log(
 			`Organisation: ${org.units.length} org units, ${fmt(options.teams)} teams, ${fmt(counts.users)} users, ` +
 				`${fmt(counts.adoption)} tool adoptions (+${fmt(counts.snapshots)} snapshots), ` +
 				`${fmt(counts.responsibility)} responsibilities, ${fmt(counts.rotas)} rotas, ` +
 				`${fmt(counts.lessons)} lessons read, ${fmt(counts.attempts)} quiz attempts, ` +
-				`${fmt(counts.certificates)} certificates (${elapsed()}).`
+				`${fmt(counts.certificates)} certificates, ${fmt(counts.scans)} scans, ` +
+				`${fmt(counts.findings)} findings (${elapsed()}).`
 		);
 
 		const nextId = orderedIds();
