@@ -35,6 +35,8 @@ const ownTeam = [
 	`${team}/responsibility`,
 	`${team}/rota`,
 	`${team}/integrations`,
+	`${team}/findings`,
+	`${team}/findings?state=fixed`,
 	`${team}/assessments/${cycle}`,
 	`${team}/assessments/${cycle}/build`
 ];
@@ -62,6 +64,7 @@ export const mainPages: Record<Role, string[]> = {
 		...organisation,
 		'/tools/manage',
 		`${team}/assessments/${cycle}`,
+		`${team}/findings?state=dismissed`,
 		// Submitted in the demo: the reviewer's workspace.
 		`/teams/checkout-web/assessments/${cycle}/review`
 	],
