@@ -1,10 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { demo, paintedCanvases, signIn, signOut } from './fixtures';
 
-/** Charts drawn on canvas on leadership's dashboard: phases, levels, targets, 7 trends, tools, responsibility. */
-const CHARTS = 12;
+/**
+ * Charts drawn on canvas on leadership's dashboard: phases, levels, targets, 7 trends, tools,
+ * responsibility, open critical and high findings per unit.
+ */
+const CHARTS = 13;
 /** Their tables (the trends share one). */
-const TABLES = 6;
+const TABLES = 7;
 /** The heatmap, by its caption. */
 const HEATMAP = /per team and practice/;
 
@@ -198,7 +201,7 @@ test('the report prints to PDF on A4 with its charts, no table cut across pages'
 	await page.goto(`${demo.url}/reports/2026-Q3`);
 	await expect(page.getByRole('region', { name: 'Executive summary' })).toBeVisible();
 	// Levels and seven trends on canvas; the radar is SVG.
-	await expect.poll(() => paintedCanvases(page)).toEqual({ drawn: 8, total: 8 });
+	await expect.poll(() => paintedCanvases(page)).toEqual({ drawn: 9, total: 9 });
 	await expect(
 		page
 			.getByRole('figure', { name: 'Maturity score per phase (0–4)' })
