@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { openDatabase } from '$lib/server/db/client';
+import { migrateDatabase, openDatabase } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { hasUsers } from '$lib/server/auth/sign-in';
 import { loadModel } from '$lib/server/model/load-model';
@@ -134,6 +134,8 @@ async function ensureDatabase(opts: {
 	} else {
 		const handle = await openDatabase({ url: opts.url, maxConnections: 1 });
 		try {
+			// An empty database has no tables yet: the seed below needs them, and so does the question.
+			await migrateDatabase(handle, opts.url);
 			if (await hasUsers(handle.db)) {
 				const [admin] = await handle.db
 					.select({ id: table.user.id })
