@@ -24,9 +24,9 @@ const TOKEN_NAME = 'bench upload';
  */
 export const UPLOAD_TEAMS = 60;
 
-/** The real CodeQL sample; a generated log of as many results where the shared folder is missing. */
+/** The real CodeQL sample (tests/fixtures/sarif-samples); a generated log of as many results if it is missing. */
 export function uploadBody(root: string): { body: string; source: string } {
-	const file = path.resolve(root, '../shared/external/sarif-samples/codeQL-output.sarif');
+	const file = path.resolve(root, 'tests/fixtures/sarif-samples/codeQL-output.sarif');
 	if (existsSync(file)) return { body: readFileSync(file, 'utf8'), source: 'codeQL-output.sarif' };
 	return { body: JSON.stringify(generatedSarif(72)), source: 'a generated log of 72 results' };
 }

@@ -9,7 +9,7 @@ import { demo, signIn } from './fixtures';
  * session cookie in, none out), answers every refusal as JSON, and stops at its limits.
  */
 
-const samples = new URL('../../../shared/external/sarif-samples/', import.meta.url);
+const samples = new URL('../fixtures/sarif-samples/', import.meta.url);
 const sample = (name: string) => readFileSync(new URL(name, samples));
 const page = '/teams/payments-api/integrations';
 const scans = `${demo.url}/api/v1/scans`;

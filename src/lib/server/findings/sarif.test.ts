@@ -143,7 +143,7 @@ const read = (name: string) =>
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-describe('the real scanner output in ../shared/external/sarif-samples', () => {
+describe('the real scanner output in tests/fixtures/sarif-samples', () => {
 	it('has a figure for every file in the folder', () => {
 		expect(sampleNames()).toEqual(Object.keys(expected).sort());
 	});

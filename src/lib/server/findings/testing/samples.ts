@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ScanReport, Severity } from '../scan-report';
 
-/** The real scanner output in the shared folder beside the repository (`../shared/external`). */
+/** The real scanner output, copied from the shared reference data (tests/fixtures/sarif-samples). */
 export const samplesDir = fileURLToPath(
-	new URL('../../../../../../shared/external/sarif-samples/', import.meta.url)
+	new URL('../../../../../tests/fixtures/sarif-samples/', import.meta.url)
 );
 
 /** Every sample file's name (licence and readme aside). */
