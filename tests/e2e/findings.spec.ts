@@ -74,9 +74,9 @@ test('a member dismisses a finding with a reason and takes it back', async ({ br
 	const security = await signedIn(browser, demo.security);
 	await security.goto(`${findings}?state=dismissed`);
 	await expect(security.getByText('Test code only: never deployed.')).toBeVisible();
-	await expect(
-		security.getByRole('button', { name: /Dismiss|Take the dismissal back/ })
-	).toHaveCount(0);
+	// That the security team outside the team may not dismiss or restore is tested on the route
+	// (findings page.server.test.ts): here other specs running beside this one may have made the
+	// demo's security user a member of the team.
 	await security.context().close();
 	await notice.getByRole('button', { name: 'Undo' }).click();
 	await expect(notice).toHaveCount(0);
