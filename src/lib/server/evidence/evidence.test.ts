@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { recordUpload } from '$lib/server/findings/record';
-import type { ScanReport } from '$lib/server/findings/scan-report';
+import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { loadModel } from '$lib/server/model/load-model';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { assessmentContradictions, claimTallies } from './claims';
@@ -19,14 +19,7 @@ const now = new Date('2026-05-20T12:00:00Z');
 const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
 const model = loadModel();
 
-const log = (...tools: string[]): ScanReport => ({
-	format: 'sarif',
-	tools: tools.map((name) => ({ name, version: '1.0.0' })),
-	findings: [],
-	results: 0,
-	skipped: 0,
-	components: null
-});
+const log = (...tools: string[]) => ranWithoutFindings(...tools);
 
 describe('pipeline evidence from recorded scans', () => {
 	const t = testOrganisation();

@@ -4,6 +4,7 @@ import * as table from '$lib/server/db/schema';
 import type { SessionUser } from '$lib/server/auth/session';
 import { createSession, validateSessionToken } from '$lib/server/auth/session';
 import { recordUpload } from '$lib/server/findings/record';
+import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { hashToken } from '$lib/server/integrations/token-format';
 import { checkToken } from '$lib/server/integrations/tokens';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
@@ -187,14 +188,7 @@ describe('a team’s integrations page', () => {
 	});
 
 	it('lets the lead set a repository’s default branch and web address, checked', async () => {
-		const report = {
-			format: 'sarif' as const,
-			tools: [{ name: 'Gitleaks', version: null }],
-			findings: [],
-			results: 0,
-			skipped: 0,
-			components: null
-		};
+		const report = ranWithoutFindings(['Gitleaks', null]);
 		const up = (slug: TeamSlug) =>
 			recordUpload(t.db, {
 				teamId: t.org.team(slug),

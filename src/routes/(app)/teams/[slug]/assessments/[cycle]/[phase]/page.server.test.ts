@@ -9,6 +9,7 @@ import type { Database } from '$lib/server/db';
 import * as schema from '$lib/server/db/schema';
 import type { SessionUser } from '$lib/server/auth/session';
 import { recordUpload } from '$lib/server/findings/record';
+import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { load } from './+page.server';
 import PipelineFacts from './PipelineFacts.svelte';
@@ -66,14 +67,7 @@ describe('the phase form shows the facts from the pipelines', () => {
 					ref,
 					commit: null,
 					category: null,
-					report: {
-						format: 'sarif',
-						tools: [{ name: tool, version: '1' }],
-						findings: [],
-						results: 0,
-						skipped: 0,
-						components: null
-					}
+					report: ranWithoutFindings(tool)
 				},
 				new Date(now - days * 86_400_000)
 			);

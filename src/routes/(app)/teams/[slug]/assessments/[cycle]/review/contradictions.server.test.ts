@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as table from '$lib/server/db/schema';
 import type { SessionUser } from '$lib/server/auth/session';
 import { recordUpload } from '$lib/server/findings/record';
+import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { load } from './+page.server';
 import Contradictions from './Contradictions.svelte';
@@ -32,14 +33,6 @@ describe("the reviewer's workspace lists the contradicted answers", () => {
 		const rita: SessionUser = { id: u!.id, email: u!.email, name: u!.name, role: 'security' };
 		expect((await open(rita)).contradictions).toEqual([]);
 
-		const report = (tool: string) => ({
-			format: 'sarif' as const,
-			tools: [{ name: tool, version: '1' }],
-			findings: [],
-			results: 0,
-			skipped: 0,
-			components: null
-		});
 		for (const [repository, tool] of [
 			['payments/api', 'CodeQL'],
 			['payments/web', 'Gitleaks']
@@ -51,7 +44,7 @@ describe("the reviewer's workspace lists the contradicted answers", () => {
 				ref: 'main',
 				commit: null,
 				category: null,
-				report: report(tool!)
+				report: ranWithoutFindings(tool!)
 			});
 		const answers: [string, number][] = [
 			['static-analysis.2.a', 1], // CodeQL on 1 of 2: contradicted
