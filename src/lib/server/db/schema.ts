@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	bigserial,
 	boolean,
 	date,
@@ -58,9 +59,39 @@ export const session = pgTable(
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 		userAgent: text('user_agent').notNull().default(''),
-		ip: text('ip').notNull().default('')
+		ip: text('ip').notNull().default(''),
+		// How the session was signed in: 'password', 'password+totp', 'password+recovery_code'.
+		authMethod: text('auth_method').notNull().default('password'),
+		// When a second factor was last checked in this session; null: not yet (pending when the
+		// user has one), and step-up asks again when it is old.
+		secondFactorAt: timestamp('second_factor_at', { withTimezone: true })
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+/** A user's TOTP authenticator (RFC 6238): one per user, its key encrypted at rest (auth/secret-box.ts). */
+export const userTotp = pgTable('user_totp', {
+	userId: uuid('user_id')
+		.primaryKey()
+		.references(() => user.id, { onDelete: 'cascade' }),
+	encryptedKey: text('encrypted_key').notNull(),
+	// The last time step a code was accepted for: a code of that step or earlier is refused.
+	lastUsedStep: bigint('last_used_step', { mode: 'number' }).notNull().default(0),
+	createdAt: createdAt()
+});
+
+/** Single-use recovery codes, stored as SHA-256 digests (each code is 80 random bits). */
+export const recoveryCode = pgTable(
+	'recovery_code',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [index('recovery_code_user_idx').on(t.userId)]
 );
 
 export const invitation = pgTable('invitation', {
