@@ -819,3 +819,68 @@ export const toolScannerName = pgTable(
 	},
 	(t) => [index('tool_scanner_name_tool_idx').on(t.toolId)]
 );
+
+// ── Email: outbox, reminders sent, each person's choices, password resets ────
+
+/**
+ * An email waiting to be sent, queued in the transaction of the change that causes it and sent
+ * by the background worker (mail/worker.ts). `sendAfter` is both the retry time and the lease of
+ * the instance sending it, so one row is sent by one instance.
+ */
+export const emailOutbox = pgTable(
+	'email_outbox',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		kind: text('kind').notNull(),
+		toAddress: text('to_address').notNull(),
+		userId: uuid('user_id').references(() => user.id, { onDelete: 'cascade' }),
+		subject: text('subject').notNull(),
+		textBody: text('text_body').notNull(),
+		htmlBody: text('html_body').notNull(),
+		createdAt: createdAt(),
+		sendAfter: timestamp('send_after', { withTimezone: true }).notNull().defaultNow(),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		sentAt: timestamp('sent_at', { withTimezone: true }),
+		failedAt: timestamp('failed_at', { withTimezone: true })
+	},
+	(t) => [
+		index('email_outbox_due_idx')
+			.on(t.sendAfter, t.id)
+			.where(sql`${t.sentAt} is null and ${t.failedAt} is null`)
+	]
+);
+
+/** A scheduled reminder already queued (its key names the event and the person): sent once. */
+export const reminderSent = pgTable('reminder_sent', {
+	key: text('key').primaryKey(),
+	at: timestamp('at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** A kind of email a person chose not to receive (absent: they receive it). */
+export const notificationOptOut = pgTable(
+	'notification_opt_out',
+	{
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.kind] })]
+);
+
+/** A password reset link: only the SHA-256 of its token is stored; single use, short-lived. */
+export const passwordReset = pgTable(
+	'password_reset',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		tokenHash: text('token_hash').notNull().unique(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [index('password_reset_user_idx').on(t.userId)]
+);
