@@ -691,6 +691,13 @@ export const analysis = pgTable(
 		/** The name the tool gives itself (SARIF `tool.driver.name`); mapped to the catalogue when read. */
 		toolName: text('tool_name').notNull(),
 		category: text('category').notNull().default(''),
+		/**
+		 * The upload whose findings are being written, and since when: a large upload is recorded in
+		 * several short transactions, and another upload of the analysis waits until it is done (or
+		 * the claim is old enough to belong to a process that stopped).
+		 */
+		recordingUploadId: uuid('recording_upload_id'),
+		recordingSince: timestamp('recording_since', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [
