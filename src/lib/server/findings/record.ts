@@ -1,8 +1,16 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { branchOf } from '$lib/schemas/integrations';
 import { ensureRepository } from '$lib/server/integrations/repositories';
+import { claimAnalyses, releaseAnalyses, untilClaimed } from './recording-claim';
+import {
+	fixMissing,
+	pacer,
+	writeFindings,
+	type ScanFindings,
+	type Stored
+} from './record-findings';
 import type { ReportedFinding, ScanReport, ScannedTool } from './scan-report';
 
 /** One upload from a pipeline, read and checked. */
@@ -59,16 +67,19 @@ const zero = (): ScanCounts => ({
 	suppressed: 0
 });
 
-/** Findings written per statement: one JSON parameter each, so no parameter limit is near. */
-const BATCH = 2000;
-
 /**
- * Records an upload in one transaction: its repository (made on first sight), one analysis per
- * tool (team × repository × tool × category) and one scan of each. On the repository's default
- * branch the analysis's findings follow the upload: new ones open, ones no longer reported are
- * fixed (with the date), ones that come back reopen, first and last seen are kept. On any other
- * ref the scan shows that the tool ran and the counts compare with the default branch, but no
- * finding changes. Concurrent uploads to one analysis wait for each other (its row is locked).
+ * Records an upload: its repository (made on first sight), one analysis per tool (team ×
+ * repository × tool × category) and one scan of each. On the repository's default branch the
+ * analysis's findings follow the upload: new ones open, ones no longer reported are fixed (with
+ * the date), ones that come back reopen, first and last seen are kept. On any other ref the scan
+ * shows that the tool ran and the counts compare with the default branch, but no finding changes.
+ *
+ * A default-branch upload claims its analyses in a first short transaction (with the scans and
+ * their counts), then writes findings a batch per statement, so that a 10,000-result upload does
+ * not hold the embedded database's one connection for a second; another upload of the same
+ * analysis waits for the claim. If writing fails, the scans go and the claim is released: the
+ * findings already written stay, as the tool reported them, and the pipeline's next upload of
+ * the analysis settles the rest.
  */
 export async function recordUpload(
 	db: Database | Tx,
@@ -85,66 +96,110 @@ export async function recordUpload(
 			scans: [],
 			counts: zero()
 		};
-	const category = upload.category ?? '';
-	return db.transaction(async (tx) => {
-		const repository = await ensureRepository(tx, upload.teamId, upload.repository);
-		const ref = upload.ref ?? repository.defaultBranch;
-		const onDefaultBranch = branchOf(ref) === repository.defaultBranch;
-		const analyses = await ensureAnalyses(tx, upload.teamId, repository.id, category, tools);
-		const stored = await storedStates([...analyses.values()], tx);
-		const uploadId = crypto.randomUUID();
-		const byTool = groupByTool(upload.report.findings);
-		const scans: (RecordedScan & { analysisId: string; findings: ReportedFinding[] })[] = tools.map(
-			(tool) => {
-				const analysisId = analyses.get(tool.name)!;
-				const findings = byTool.get(tool.name) ?? [];
-				return {
-					id: crypto.randomUUID(),
-					analysisId,
-					tool,
-					category,
-					findings,
-					counts: countScan(findings, stored.get(analysisId) ?? new Map())
-				};
-			}
-		);
-		await tx.insert(table.scan).values(
-			scans.map((s) => ({
-				id: s.id,
-				uploadId,
-				analysisId: s.analysisId,
-				teamId: upload.teamId,
-				ref,
-				commitSha: upload.commit,
-				onDefaultBranch,
-				uploadedAt: now,
-				tokenId: upload.tokenId,
-				format: upload.report.format,
-				toolVersion: s.tool.version,
-				components: upload.report.components,
-				results: s.counts.results,
-				newCount: s.counts.new,
-				fixedCount: s.counts.fixed,
-				unchangedCount: s.counts.unchanged,
-				suppressedCount: s.counts.suppressed
-			}))
-		);
-		if (onDefaultBranch) {
-			await writeFindings(tx, upload.teamId, repository.id, scans, stored, now);
-			await fixMissing(tx, uploadId, now);
+	const uploadId = crypto.randomUUID();
+	const begun = await untilClaimed(() =>
+		db
+			.transaction(async (tx) => {
+				const repository = await ensureRepository(tx, upload.teamId, upload.repository);
+				const ref = upload.ref ?? repository.defaultBranch;
+				const onDefaultBranch = branchOf(ref) === repository.defaultBranch;
+				const analyses = await ensureAnalyses(tx, upload.teamId, repository.id, tools, upload);
+				if (onDefaultBranch && !(await claimAnalyses(tx, [...analyses.values()], uploadId))) {
+					tx.rollback();
+				}
+				const stored = await storedStates([...analyses.values()], tx);
+				const scans = scansOf(upload, tools, analyses, stored);
+				await insertScans(tx, upload, uploadId, ref, onDefaultBranch, scans, now);
+				return { repository, ref, onDefaultBranch, stored, scans };
+			})
+			.catch((e: unknown) => {
+				if (e instanceof TransactionRollbackError) return null;
+				throw e;
+			})
+	);
+	const { repository, ref, onDefaultBranch, stored, scans } = begun;
+	if (onDefaultBranch) {
+		try {
+			const pace = pacer();
+			await writeFindings(db, upload.teamId, repository.id, scans, stored, now, pace);
+			await fixMissing(db, uploadId, now, pace);
+		} catch (e) {
+			await db
+				.delete(table.scan)
+				.where(eq(table.scan.uploadId, uploadId))
+				.catch(() => {});
+			throw e;
+		} finally {
+			await releaseAnalyses(db, uploadId).catch(() => {});
 		}
-		const counts = zero();
-		for (const s of scans)
-			for (const k of Object.keys(counts) as (keyof ScanCounts)[]) counts[k] += s.counts[k];
+	}
+	const counts = zero();
+	for (const s of scans)
+		for (const k of Object.keys(counts) as (keyof ScanCounts)[]) counts[k] += s.counts[k];
+	return {
+		uploadId,
+		repository,
+		ref,
+		onDefaultBranch,
+		scans: scans.map(({ id, tool, category, counts }) => ({ id, tool, category, counts })),
+		counts
+	};
+}
+
+type PlannedScan = RecordedScan & ScanFindings;
+
+/** One scan per tool, counted against the stored findings of its analysis. */
+function scansOf(
+	upload: Upload,
+	tools: ScannedTool[],
+	analyses: Map<string, string>,
+	stored: Stored
+): PlannedScan[] {
+	const byTool = groupByTool(upload.report.findings);
+	return tools.map((tool) => {
+		const analysisId = analyses.get(tool.name)!;
+		const findings = byTool.get(tool.name) ?? [];
 		return {
-			uploadId,
-			repository,
-			ref,
-			onDefaultBranch,
-			scans: scans.map(({ id, tool, category, counts }) => ({ id, tool, category, counts })),
-			counts
+			id: crypto.randomUUID(),
+			analysisId,
+			tool,
+			category: upload.category ?? '',
+			findings,
+			counts: countScan(findings, stored.get(analysisId) ?? new Map())
 		};
 	});
+}
+
+async function insertScans(
+	tx: Tx,
+	upload: Upload,
+	uploadId: string,
+	ref: string,
+	onDefaultBranch: boolean,
+	scans: PlannedScan[],
+	now: Date
+): Promise<void> {
+	await tx.insert(table.scan).values(
+		scans.map((s) => ({
+			id: s.id,
+			uploadId,
+			analysisId: s.analysisId,
+			teamId: upload.teamId,
+			ref,
+			commitSha: upload.commit,
+			onDefaultBranch,
+			uploadedAt: now,
+			tokenId: upload.tokenId,
+			format: upload.report.format,
+			toolVersion: s.tool.version,
+			components: upload.report.components,
+			results: s.counts.results,
+			newCount: s.counts.new,
+			fixedCount: s.counts.fixed,
+			unchangedCount: s.counts.unchanged,
+			suppressedCount: s.counts.suppressed
+		}))
+	);
 }
 
 /** Each tool the upload names, once per name (the first version given), findings' tools included. */
@@ -169,14 +224,15 @@ function groupByTool(findings: ReportedFinding[]): Map<string, ReportedFinding[]
 	return byTool;
 }
 
-/** The analyses of these tools, made when new; locks their rows until the upload commits. */
+/** The analyses of these tools, made when new. */
 async function ensureAnalyses(
 	tx: Tx,
 	teamId: string,
 	repositoryId: string,
-	category: string,
-	tools: ScannedTool[]
+	tools: ScannedTool[],
+	upload: Upload
 ): Promise<Map<string, string>> {
+	const category = upload.category ?? '';
 	const rows = await tx
 		.insert(table.analysis)
 		.values(tools.map((t) => ({ teamId, repositoryId, toolName: t.name, category })))
@@ -187,8 +243,6 @@ async function ensureAnalyses(
 		.returning({ id: table.analysis.id, toolName: table.analysis.toolName });
 	return new Map(rows.map((r) => [r.toolName, r.id]));
 }
-
-type Stored = Map<string, Map<string, 'open' | 'fixed'>>;
 
 /** The state of every stored finding of these analyses, by analysis and key. */
 async function storedStates(analysisIds: string[], tx: Tx): Promise<Stored> {
@@ -229,81 +283,4 @@ export function countScan(
 	}
 	for (const [key, state] of stored) if (state === 'open' && !reported.has(key)) counts.fixed++;
 	return counts;
-}
-
-const columns = sql.raw(`a uuid, s uuid, k text, r text, rn text, sv text, m text, h text,
-	p text, sl int, el int, su boolean, sk text, sj text`);
-
-/**
- * Inserts the findings first seen and refreshes the ones seen before (reopening fixed ones), a
- * batch per statement. Which is which comes from the stored states read under the analyses'
- * locks, so a plain insert and a plain update do what an upsert would, in half the time.
- */
-async function writeFindings(
-	tx: Tx,
-	teamId: string,
-	repositoryId: string,
-	scans: { id: string; analysisId: string; findings: ReportedFinding[] }[],
-	stored: Stored,
-	now: Date
-): Promise<void> {
-	const fresh: FindingRow[] = [];
-	const seen: FindingRow[] = [];
-	for (const s of scans) {
-		const known = stored.get(s.analysisId);
-		for (const f of s.findings) (known?.has(f.key) ? seen : fresh).push(findingRow(s, f));
-	}
-	const at = now.toISOString();
-	for (let i = 0; i < fresh.length; i += BATCH) {
-		const batch = JSON.stringify(fresh.slice(i, i + BATCH));
-		await tx.execute(sql`
-			insert into finding (analysis_id, team_id, repository_id, key, rule_id, rule_name,
-				severity, message, help, path, start_line, end_line, state, first_seen_at, last_seen_at,
-				suppressed, suppression_kind, suppression_justification, last_scan_id)
-			select r.a, ${teamId}::uuid, ${repositoryId}::uuid, r.k, r.r, r.rn, r.sv::finding_severity,
-				r.m, r.h, r.p, r.sl, r.el, 'open', ${at}::timestamptz, ${at}::timestamptz, r.su, r.sk,
-				r.sj, r.s
-			from jsonb_to_recordset(${batch}::jsonb) as r(${columns})`);
-	}
-	for (let i = 0; i < seen.length; i += BATCH) {
-		const batch = JSON.stringify(seen.slice(i, i + BATCH));
-		await tx.execute(sql`
-			update finding f set rule_id = r.r, rule_name = r.rn, severity = r.sv::finding_severity,
-				message = r.m, help = r.h, path = r.p, start_line = r.sl, end_line = r.el,
-				state = 'open', fixed_at = null, last_seen_at = ${at}::timestamptz, suppressed = r.su,
-				suppression_kind = r.sk, suppression_justification = r.sj, last_scan_id = r.s
-			from jsonb_to_recordset(${batch}::jsonb) as r(${columns})
-			where f.analysis_id = r.a and f.key = r.k`);
-	}
-}
-
-type FindingRow = ReturnType<typeof findingRow>;
-
-/** A finding as one JSON record of a batch (short names keep the parameter small). */
-function findingRow(scan: { id: string; analysisId: string }, f: ReportedFinding) {
-	return {
-		a: scan.analysisId,
-		s: scan.id,
-		k: f.key,
-		r: f.ruleId,
-		rn: f.ruleName,
-		sv: f.severity,
-		m: f.message,
-		h: f.help,
-		p: f.location.path,
-		sl: f.location.startLine,
-		el: f.location.endLine,
-		su: f.suppressed !== null,
-		sk: f.suppressed?.kind ?? null,
-		sj: f.suppressed?.justification ?? null
-	};
-}
-
-/** Fixes the open findings of the upload's analyses that its scans no longer report. */
-async function fixMissing(tx: Tx, uploadId: string, now: Date): Promise<void> {
-	await tx.execute(sql`
-		update finding f set state = 'fixed', fixed_at = ${now.toISOString()}::timestamptz
-		from scan s
-		where s.upload_id = ${uploadId}::uuid and f.analysis_id = s.analysis_id
-			and f.state = 'open' and f.last_scan_id is distinct from s.id`);
 }

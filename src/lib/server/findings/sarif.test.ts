@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCycloneDx } from './cyclonedx';
-import { readSarif } from './sarif';
+import { readSarif, readSarifPausing } from './sarif';
+import { generatedSarif } from './testing/generated-sarif';
 import type { ReportedFinding, ScannedTool, Severity } from './scan-report';
 import { sample, sampleNames, severityCounts } from './testing/samples';
 
@@ -296,5 +297,26 @@ describe('readSarif on the samples, finding by finding', () => {
 			['TST0004', 'C:/code/file4.c', null],
 			['TST0005', 'C:/code/file5.c', null]
 		]);
+	});
+});
+
+describe('reading a large log for the upload route', () => {
+	it('reads what readSarif reads, pausing so that other requests run meanwhile', async () => {
+		const log = generatedSarif(3_000, 5);
+		let others = 0;
+		const other = () => {
+			others++;
+			if (!done) setImmediate(other);
+		};
+		let done = false;
+		setImmediate(other);
+		const report = await readSarifPausing(log);
+		done = true;
+		expect(report).toEqual(readSarif(log));
+		expect(report.results).toBe(3_000);
+		// 3,000 results read 300 at a time: the other task ran between every two steps.
+		expect(others).toBeGreaterThanOrEqual(9);
+		for (const name of sampleNames().filter((n) => n.endsWith('.sarif')))
+			expect(await readSarifPausing(sample(name))).toEqual(readSarif(sample(name)));
 	});
 });

@@ -89,7 +89,8 @@ const uploadResponses = {
 		content: json(ref('Error'))
 	},
 	'503': {
-		description: 'The server is reading as many uploads as its memory allows.',
+		description:
+			'The server is reading as many uploads as its memory allows, or another upload of the same repository, tool and category is still being recorded after a minute. Nothing was stored.',
 		headers: retryAfter,
 		content: json(ref('Error'))
 	}

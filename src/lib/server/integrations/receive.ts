@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { uploadQuerySchema } from '$lib/schemas/integrations';
 import { apiError } from '$lib/server/http/api';
 import { recordUpload, type RecordedUpload } from '$lib/server/findings/record';
+import { AnalysisBusyError } from '$lib/server/findings/recording-claim';
 import { ScanFormatError, type ScanReport } from '$lib/server/findings/scan-report';
 import { catalogueToolsFor, scannerKey } from '$lib/server/findings/tool-mapping';
 import type { ApiCaller } from './tokens';
@@ -11,7 +12,7 @@ import { spendUpload } from './upload-rate';
 /** What an upload route takes: its media types and the reader of its format. */
 export interface UploadFormat {
 	mediaTypes: readonly string[];
-	read(json: unknown): ScanReport;
+	read(json: unknown): ScanReport | Promise<ScanReport>;
 }
 
 type Event = Pick<RequestEvent, 'request' | 'url' | 'locals'>;
@@ -58,21 +59,34 @@ export async function receiveUpload(
 		}
 		let report: ScanReport;
 		try {
-			report = format.read(json);
+			report = await format.read(json);
 		} catch (e) {
 			if (e instanceof ScanFormatError) return apiError(400, `The body is ${e.message}`);
 			throw e;
 		}
 		json = undefined;
-		const recorded = await recordUpload(event.locals.db, {
-			teamId: caller.teamId,
-			tokenId: caller.tokenId,
-			repository: query.data.repository,
-			ref: query.data.ref ?? null,
-			commit: query.data.commit ?? null,
-			category: query.data.category ?? null,
-			report
-		});
+		let recorded: RecordedUpload;
+		try {
+			recorded = await recordUpload(event.locals.db, {
+				teamId: caller.teamId,
+				tokenId: caller.tokenId,
+				repository: query.data.repository,
+				ref: query.data.ref ?? null,
+				commit: query.data.commit ?? null,
+				category: query.data.category ?? null,
+				report
+			});
+		} catch (e) {
+			if (!(e instanceof AnalysisBusyError)) throw e;
+			return apiError(
+				503,
+				`${e.message} Nothing was stored; send it again in a minute.`,
+				{},
+				{
+					'Retry-After': '30'
+				}
+			);
+		}
 		const answer = await uploadAnswer(event, report, recorded);
 		return Response.json(answer, {
 			status: recorded.uploadId ? 201 : 200,

@@ -68,7 +68,8 @@ export function reported(
 	};
 }
 
-function report(findings: ReportedFinding[], tools: ScannedTool[]): ScanReport {
+/** A reader's report of these findings by these tools. */
+export function report(findings: ReportedFinding[], tools: ScannedTool[] = [semgrep]): ScanReport {
 	return {
 		format: 'sarif',
 		tools,
