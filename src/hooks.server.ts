@@ -21,6 +21,8 @@ import { checkEvidenceCategories } from '$lib/server/model/evidence-rules';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
+import { mailSettings } from '$lib/server/mail/settings';
+import { startMailService } from '$lib/server/mail/service';
 import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
@@ -32,6 +34,8 @@ export const init: ServerInit = async () => {
 			catalogue.categories.map((c) => c.id)
 		);
 		getTraining();
+		// Refuses a malformed SMTP_URL, or one without ORIGIN for the links.
+		mailSettings(process.env);
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);
 		await syncCatalogue(await startDatabase(), catalogue);
@@ -40,6 +44,7 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	await seedDemoIfRequested(getDb());
+	startMailService(getDb());
 	const stop = () => void stopDatabase();
 	process.once('sveltekit:shutdown' as never, stop);
 };

@@ -25,6 +25,12 @@ const anonymous = [
 	'(public)/invite/[token]/+page.server.ts actions.default',
 	'(public)/login/+page.server.ts load',
 	'(public)/login/+page.server.ts actions.default',
+	// Asking for a reset link (same answer for any address, throttled like sign-in), and using
+	// one: the emailed token is the credential.
+	'(public)/reset-password/+page.server.ts load',
+	'(public)/reset-password/+page.server.ts actions.default',
+	'(public)/reset-password/[token]/+page.server.ts load',
+	'(public)/reset-password/[token]/+page.server.ts actions.default',
 	// Open only while there is no user at all.
 	'(public)/setup/+page.server.ts load',
 	'(public)/setup/+page.server.ts actions.default',

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '$lib/server/db/errors';
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { snapshotAdoption } from '$lib/server/tools/adoption';
+import { notifyCycleOpened } from '$lib/server/mail/notify';
 import { recomputeScores } from './scores-store';
 
 export type CycleResult = { ok: true; id: string } | { ok: false; field: string; message: string };
@@ -81,6 +82,7 @@ export async function openCycle(
 				detail: { ...input, teams: teams.length },
 				ip: ctx.ip
 			});
+			await notifyCycleOpened(tx, cycleId);
 			return { ok: true as const, id: cycleId };
 		});
 	} catch (e) {

@@ -7,6 +7,7 @@ import { canOnTeam, type Actor, type Membership } from '$lib/server/auth/policy'
 import type { Model } from '$lib/server/model/types';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { questionBody } from '$lib/schemas/question';
+import { notifyQuestionMessage } from '$lib/server/mail/notify';
 import { reviewRightOn } from './review';
 import {
 	questionStatusAfter,
@@ -144,6 +145,14 @@ export async function askQuestion(
 			detail: { questionId: question!.id, criterionId: input.criterionId, body: body.body },
 			ip: ctx.ip
 		});
+		await notifyQuestionMessage(tx, {
+			step: 'ask',
+			assessmentId: input.assessmentId,
+			questionId: question!.id,
+			criterionId: input.criterionId,
+			authorId: ctx.actorId,
+			body: body.body
+		});
 		return { ok: true as const, questionId: question!.id };
 	});
 }
@@ -196,6 +205,15 @@ async function addToThread(
 			},
 			ip: ctx.ip
 		});
+		if (text !== null && step !== 'withdraw')
+			await notifyQuestionMessage(tx, {
+				step,
+				assessmentId: input.assessmentId,
+				questionId: input.questionId,
+				criterionId: question.criterionId,
+				authorId: ctx.actorId,
+				body: text
+			});
 		return { ok: true as const, questionId: input.questionId };
 	});
 }

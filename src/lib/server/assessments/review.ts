@@ -15,6 +15,7 @@ import type { Model } from '$lib/server/model/types';
 import { stepAllowed, transitions, type Transition } from './workflow';
 import { assessmentProgressOf } from './overview';
 import { unansweredCount } from './progress';
+import { notifyAssessmentReturned } from '$lib/server/mail/notify';
 
 export type TransitionResult = { ok: true } | { ok: false; field: string; message: string };
 
@@ -185,6 +186,12 @@ export async function transitionAssessment(
 			},
 			ip: ctx.ip
 		});
+		if (step === 'return')
+			await notifyAssessmentReturned(tx, {
+				assessmentId,
+				reviewerId: ctx.actorId,
+				comment: comment.trim()
+			});
 		return { ok: true as const };
 	});
 }

@@ -3,6 +3,7 @@ import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
 import type { ActorContext } from '$lib/server/users/accounts';
+import { notifyTrainingAssigned } from '$lib/server/mail/notify';
 import { progressByUser } from './progress';
 import type { Training } from './types';
 
@@ -64,6 +65,8 @@ export async function assignModule(
 			detail: { userId: input.userId, module: input.moduleId, dueOn: input.dueOn },
 			ip: ctx.ip
 		});
+		if (existing?.dueOn !== input.dueOn)
+			await notifyTrainingAssigned(tx, { teamId, ...input, assignerId: ctx.actorId });
 		return { ok: true as const, updated: !!existing };
 	});
 }

@@ -5,6 +5,7 @@ import type { GlobalRole } from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
 import { hashPassword, passwordProblem } from '$lib/server/auth/password';
 import { createSession, generateSessionToken, sessionIdFromToken } from '$lib/server/auth/session';
+import { emailInvitation } from '$lib/server/mail/notify';
 import type { ActorContext } from './accounts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -37,6 +38,7 @@ async function insertInvitation(
 		detail: { email: input.email, role: input.role },
 		ip: ctx.ip
 	});
+	await emailInvitation(tx, { inviterId: ctx.actorId, email: input.email, token, expiresAt });
 	return token;
 }
 

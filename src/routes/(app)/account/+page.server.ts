@@ -11,12 +11,24 @@ import {
 	listUserSessions
 } from '$lib/server/auth/session';
 import { changePassword, updateProfile } from '$lib/server/users/accounts';
+import { isOptionalKind, kindLabels, optionalKinds } from '$lib/server/mail/kinds';
+import { receivedKinds, saveReceivedKinds } from '$lib/server/mail/preferences';
+import { emailEnabled } from '$lib/server/mail/settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const sessions = await listUserSessions(event.locals.db, user.id);
+	const [sessions, received] = await Promise.all([
+		listUserSessions(event.locals.db, user.id),
+		receivedKinds(event.locals.db, user.id)
+	]);
 	return {
+		emailOn: emailEnabled(),
+		notifications: optionalKinds.map((kind) => ({
+			kind,
+			label: kindLabels[kind].label,
+			receive: received.has(kind)
+		})),
 		profile: { name: user.name, email: user.email, role: user.role },
 		// Session ids are hashes of the tokens: showing them lets a user end one, nothing more.
 		sessions: sessions.map((s) => ({ ...s, current: s.id === event.locals.session?.id }))
@@ -63,6 +75,20 @@ export const actions: Actions = {
 			action: 'password',
 			notice: 'Your password was changed and your other sessions were ended.'
 		};
+	},
+	notifications: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		// Unknown values are ignored: a box that is not sent is a kind turned off.
+		const receive = new Set(
+			form.getAll('receive').filter((v) => typeof v === 'string' && isOptionalKind(v))
+		);
+		await saveReceivedKinds(
+			event.locals.db,
+			{ actorId: user.id, ip: event.locals.ip },
+			receive as Set<(typeof optionalKinds)[number]>
+		);
+		return { action: 'notifications', notice: 'Your email choices were saved.' };
 	},
 	endSession: async (event) => {
 		const user = requireUser(event);

@@ -11,6 +11,7 @@ import {
 	listPendingInvitations,
 	revokeInvitation
 } from '$lib/server/users/invitations';
+import { emailEnabled } from '$lib/server/mail/settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 		listUsers(event.locals.db),
 		listPendingInvitations(event.locals.db)
 	]);
-	return { users, invitations, meId: me.id };
+	return { users, invitations, meId: me.id, emailOn: emailEnabled() };
 };
 
 const ctx = (event: { locals: App.Locals }, actorId: string) => ({ actorId, ip: event.locals.ip });
