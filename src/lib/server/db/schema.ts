@@ -822,7 +822,9 @@ export const toolScannerName = pgTable(
 			.notNull()
 			.references(() => tool.id, { onDelete: 'cascade' }),
 		createdAt: createdAt(),
-		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' })
+		createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+		/** 'catalogue' for names content/tools/ claims (kept in step at start), 'admin' for an admin's own. */
+		source: text('source').notNull().default('admin')
 	},
 	(t) => [index('tool_scanner_name_tool_idx').on(t.toolId)]
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "tool_scanner_name" ADD COLUMN "source" text DEFAULT 'admin' NOT NULL;
