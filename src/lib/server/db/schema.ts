@@ -893,3 +893,25 @@ export const passwordReset = pgTable(
 	},
 	(t) => [index('password_reset_user_idx').on(t.userId)]
 );
+
+/**
+ * A person's account at an OpenID provider (issuer and subject, as its ID tokens name them)
+ * linked to a Rampart user: made when they first sign in through it, and from then on the only
+ * way that provider's sign-ins find the user (never the email again).
+ */
+export const oidcIdentity = pgTable(
+	'oidc_identity',
+	{
+		issuer: text('issuer').notNull(),
+		subject: text('subject').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.issuer, t.subject] }),
+		uniqueIndex('oidc_identity_user_issuer_unique').on(t.userId, t.issuer)
+	]
+);
