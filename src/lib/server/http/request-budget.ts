@@ -38,6 +38,7 @@ export const passwordRoutes: ReadonlySet<string> = new Set([
 	'/(public)/login',
 	'/(public)/setup',
 	'/(public)/invite/[token]',
+	'/(public)/reset-password/[token]',
 	'/(app)/account'
 ]);
 
