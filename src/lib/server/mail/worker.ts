@@ -1,4 +1,4 @@
-import { and, eq, lt, isNotNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
@@ -31,12 +31,25 @@ interface Claimed {
  * each claimed row's send_after moves past the lease, so nobody else takes it while it is sent.
  */
 export async function claimDueEmails(db: Database, now = new Date(), limit = BATCH) {
+	// A read first: the worker asks every few seconds, and mostly there is nothing to send.
+	const [due] = await db
+		.select({ id: table.emailOutbox.id })
+		.from(table.emailOutbox)
+		.where(
+			and(
+				isNull(table.emailOutbox.sentAt),
+				isNull(table.emailOutbox.failedAt),
+				lte(table.emailOutbox.sendAfter, now)
+			)
+		)
+		.limit(1);
+	if (!due) return [];
 	const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
 	const result = await db.execute(sql`
-		update ${table.emailOutbox} set send_after = ${lease}, attempts = attempts + 1
+		update ${table.emailOutbox} set send_after = ${lease.toISOString()}::timestamptz, attempts = attempts + 1
 		where id in (
 			select id from ${table.emailOutbox}
-			where sent_at is null and failed_at is null and send_after <= ${now}
+			where sent_at is null and failed_at is null and send_after <= ${now.toISOString()}::timestamptz
 			order by send_after, id
 			limit ${limit}
 			for update skip locked
