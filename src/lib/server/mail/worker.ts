@@ -110,9 +110,13 @@ export async function deliverDueEmails(db: Database, transport: MailTransport, n
 	return { sent, failed };
 }
 
-/** Forgets emails sent or given up more than 30 days ago. */
+/** Forgets emails sent or given up more than 30 days ago, and reminders recorded 90 days ago. */
 export async function purgeOldEmails(db: Database, now = new Date()) {
 	const before = new Date(now.getTime() - KEEP_SENT_MS);
+	// Every reminder is about a date at most 30 days back (reminders.ts): its key is done with.
+	await db
+		.delete(table.reminderSent)
+		.where(lt(table.reminderSent.at, new Date(now.getTime() - 3 * KEEP_SENT_MS)));
 	await db
 		.delete(table.emailOutbox)
 		.where(
