@@ -64,6 +64,25 @@ export const toolSchema = z.object({
 		.default('')
 });
 
+/** An admin maps a scanner name seen in uploads to a catalogue tool. */
+export const scannerMappingSchema = z.object({
+	scanner: z
+		.string({ error: 'Unknown scanner name.' })
+		.trim()
+		.min(1, 'Unknown scanner name.')
+		.max(200, 'Unknown scanner name.'),
+	toolId: z
+		.string({ error: 'Choose a tool.' })
+		.min(1, 'Choose a tool.')
+		.max(100, 'Choose a tool from the list.')
+		.refine(isKebabCase, 'Choose a tool from the list.')
+});
+
+/** An admin's own mapping to remove, by its key. */
+export const scannerNameSchema = z.object({
+	scanner: scannerMappingSchema.shape.scanner
+});
+
 /** Names a tool of the catalogue (retire, restore). */
 export const toolIdSchema = z.object({
 	id: z.string({ error: 'Unknown tool.' }).refine(isKebabCase, 'Unknown tool.')

@@ -12,6 +12,8 @@ export const permissions = [
 	'assessments.review',
 	'cycles.manage',
 	'tools.manage',
+	// Which catalogue tool a scanner name in uploads is: it moves every team's evidence at once.
+	'scanners.map',
 	'integrations.manage'
 ] as const;
 export type Permission = (typeof permissions)[number];

@@ -53,6 +53,23 @@ export function demoScanDate(a: DemoAnalysis, week: number): Date {
 	return new Date(thursday - 10 * 3_600_000 + a.hour * 3_600_000);
 }
 
+const iacRules: DemoRule[] = [
+	{
+		id: 'CKV_K8S_20',
+		title: 'Containers should not run with allowPrivilegeEscalation',
+		level: 'error',
+		securitySeverity: '7.0',
+		help: 'Set `securityContext.allowPrivilegeEscalation: false` on every container.'
+	},
+	{
+		id: 'CKV_AWS_18',
+		title: 'Ensure the S3 bucket has access logging enabled',
+		level: 'warning',
+		securitySeverity: '4.0',
+		help: 'Add a `logging` block that sends access logs to the central log bucket.'
+	}
+];
+
 const all = Array.from({ length: DEMO_WEEKS }, (_, w) => w);
 
 const semgrepRules: DemoRule[] = [
@@ -477,11 +494,41 @@ export const demoAnalyses: DemoAnalysis[] = [
 				opened: 5
 			}
 		]
+	},
+	{
+		team: 'cloud-platform',
+		repository: 'platform/clusters',
+		tool: 'platform-iac-scan',
+		version: '1.4.0',
+		informationUri: 'https://www.checkov.io',
+		hour: 4,
+		rules: iacRules,
+		weeks: [4, 5, 6, 7],
+		issues: [
+			{
+				rule: 0,
+				path: 'clusters/prod/ingress.yaml',
+				line: 21,
+				message: 'Container ingress-nginx may escalate its privileges.',
+				opened: 4
+			},
+			{
+				rule: 1,
+				path: 'terraform/state.tf',
+				line: 3,
+				message: 'Bucket platform-tf-state has no access logging.',
+				opened: 4,
+				fixed: 6
+			}
+		]
 	}
 ];
 
-/** Scanner names an admin mapped to catalogue tools (the others match a catalogue name). */
-export const demoScannerNames: [string, string][] = [['semgrep oss', 'semgrep']];
+/**
+ * The scanner name no catalogue tool claims (the others are claimed in content/tools/ or are a
+ * tool's name): Cloud Platform's own wrapper around Checkov, left for an admin to map.
+ */
+export const demoUnmappedScanner = 'platform-iac-scan';
 
 /** What the teams record about these tools; Gitleaks is "enforced" but last ran weeks ago. */
 export const demoScanAdoption: { team: string; toolId: string; state: AdoptionState }[] = [

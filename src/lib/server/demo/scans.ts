@@ -9,7 +9,6 @@ import {
 	demoAnalyses,
 	demoClaim,
 	demoScanDate,
-	demoScannerNames,
 	demoScanAdoption,
 	type DemoAnalysis
 } from './scan-plan';
@@ -66,10 +65,6 @@ export function demoSarif(analysis: DemoAnalysis, week: number) {
  * and an "all" answer that the scans contradict.
  */
 export async function seedDemoScans(tx: Tx, model: Model, teamId: ReadonlyMap<string, string>) {
-	await tx
-		.insert(table.toolScannerName)
-		.values(demoScannerNames.map(([name, toolId]) => ({ name, toolId })))
-		.onConflictDoNothing();
 	const uploads = demoAnalyses.flatMap((a) => [
 		...a.weeks.map((week) => ({ a, week, ref: 'refs/heads/main' })),
 		...(a.pullRequests ?? []).map((week) => ({ a, week, ref: `refs/pull/${40 + week}/merge` }))

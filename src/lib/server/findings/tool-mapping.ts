@@ -1,16 +1,14 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { scannerKey } from '$lib/server/tools/scanner-key';
 
 export interface CatalogueMatch {
 	id: string;
 	name: string;
 }
 
-/** The key a scanner's name is mapped by: trimmed and lower-cased ("Semgrep OSS" → "semgrep oss"). */
-export function scannerKey(name: string): string {
-	return name.trim().toLowerCase();
-}
+export { scannerKey };
 
 /**
  * The catalogue tool each scanner name is: the name mapped to a tool (tool_scanner_name), else a

@@ -107,4 +107,31 @@ describe('tool catalogue validation', () => {
 			expect(names).toContain(n);
 		}
 	});
+
+	it('refuses a scanner name two tools claim, or one that is another tool’s name, with its place', () => {
+		const grype = { ...semgrep, id: 'grype', name: 'Grype', scanners: ['Grype'] };
+		expect(
+			problems(
+				files(
+					[sast],
+					[
+						{ ...semgrep, scanners: ['Semgrep OSS', 'semgrep oss'] },
+						{ ...semgrep, id: 'codeql', name: 'CodeQL', scanners: ['CodeQL', ' SEMGREP OSS'] },
+						{ ...semgrep, id: 'osv', name: 'OSV', scanners: ['grype'] },
+						grype,
+						{ ...semgrep, id: 'empty', name: 'Empty', scanners: [''] }
+					]
+				)
+			)
+		).toEqual([
+			'tools[4].scanners[0]: must not be empty',
+			'tools[0].scanners[1]: scanner name "semgrep oss" is listed twice',
+			'tools[1].scanners[1]: scanner name "SEMGREP OSS" is already claimed by tool "semgrep"',
+			'tools[2].scanners[0]: scanner name "grype" is the name of tool "grype"',
+			'tools[3].scanners[0]: scanner name "Grype" is already claimed by tool "osv"'
+		]);
+		expect(problems(files([sast], [{ ...semgrep, scanners: ['Semgrep', 'Semgrep OSS'] }]))).toEqual(
+			[]
+		);
+	});
 });

@@ -3,6 +3,7 @@ import { isKebabCase } from '$lib/schemas/kebab';
 import { webAddressProblem } from '$lib/schemas/web-address';
 import { ProblemList, formatPath } from '$lib/server/content/problems';
 import { contentRoot, readYaml } from '$lib/server/model/load-model';
+import { scannerKey } from './scanner-key';
 
 export const licences = ['open-source', 'commercial'] as const;
 
@@ -23,7 +24,11 @@ const toolSchema = z.object({
 		if (problem) ctx.addIssue({ code: 'custom', message: problem, input: u });
 	}),
 	licence: z.enum(licences, { error: 'must be open-source or commercial' }),
-	description: z.string().min(1)
+	description: z.string().min(1),
+	// The names the tool gives itself in its reports (SARIF tool.driver.name, CycloneDX tool name).
+	scanners: z
+		.array(z.string().trim().min(1, 'must not be empty').max(200, 'use at most 200 characters'))
+		.optional()
 });
 
 export type ToolCategory = z.infer<typeof categorySchema>;
@@ -84,12 +89,38 @@ export function validateCatalogue(
 		if (!seen.has(t.category))
 			problems.add(files.tools.file, `tools[${i}].category`, `unknown category "${t.category}"`);
 	});
+	checkScannerClaims(tools, files.tools.file, problems);
 	for (const [i, c] of categories.entries()) {
 		if (!tools.some((t) => t.category === c.id))
 			problems.add(files.categories.file, `categories[${i}]`, `category "${c.id}" has no tools`);
 	}
 	problems.throwIfAny();
 	return { categories, tools };
+}
+
+/**
+ * A scanner name (compared as scannerKey does) belongs to one tool: claimed twice, or claimed by
+ * a tool while it is another tool's name, it would map past scans by the order of the file.
+ */
+function checkScannerClaims(tools: CatalogueTool[], file: string, problems: ProblemList) {
+	const toolByName = new Map(tools.map((t) => [scannerKey(t.name), t.id]));
+	const claimedBy = new Map<string, string>();
+	tools.forEach((t, i) => {
+		t.scanners?.forEach((name, j) => {
+			const key = scannerKey(name);
+			const place = `tools[${i}].scanners[${j}]`;
+			const owner = claimedBy.get(key);
+			if (owner === t.id) problems.add(file, place, `scanner name "${name}" is listed twice`);
+			else if (owner)
+				problems.add(file, place, `scanner name "${name}" is already claimed by tool "${owner}"`);
+			else {
+				const named = toolByName.get(key);
+				if (named && named !== t.id)
+					problems.add(file, place, `scanner name "${name}" is the name of tool "${named}"`);
+			}
+			claimedBy.set(key, owner ?? t.id);
+		});
+	});
 }
 
 /** Reads and validates `content/tools/`. */

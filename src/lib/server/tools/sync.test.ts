@@ -6,6 +6,7 @@ import * as table from '$lib/server/db/schema';
 import { dataRevision } from '$lib/server/db/revision';
 import { getModel } from '$lib/server/model/load-model';
 import { getCatalogue, type Catalogue } from './catalogue';
+import { catalogueClaims } from './scanner-claims';
 import { syncCatalogue } from './sync';
 
 // Start-up syncs the shipped catalogue. It must write nothing when nothing changed: a restart on
@@ -21,7 +22,9 @@ describe('syncing the tool catalogue', () => {
 
 	it('writes every row the first time, then nothing while the catalogue is unchanged', async () => {
 		const first = await syncCatalogue(handle.db, catalogue);
-		expect(first).toBe(catalogue.categories.length + catalogue.tools.length);
+		const claims = catalogueClaims(catalogue);
+		expect(claims.size).toBeGreaterThan(20);
+		expect(first).toBe(catalogue.categories.length + catalogue.tools.length + claims.size);
 		const revision = await dataRevision(handle.db);
 		expect(await syncCatalogue(handle.db, catalogue)).toBe(0);
 		expect(await dataRevision(handle.db)).toBe(revision);
@@ -48,5 +51,79 @@ describe('syncing the tool catalogue', () => {
 			.from(table.toolCategory)
 			.where(eq(table.toolCategory.id, edited.categories[0]!.id));
 		expect(category!.name).toBe(edited.categories[0]!.name);
+	});
+
+	it('keeps the scanner names the tools claim, an admin’s own mapping winning over the catalogue', async () => {
+		const names = async () =>
+			Object.fromEntries(
+				(await handle.db.select().from(table.toolScannerName)).map((r) => [
+					r.name,
+					`${r.toolId} ${r.source}`
+				])
+			);
+		// Back to the shipped catalogue after the test before edited it.
+		await syncCatalogue(handle.db, catalogue);
+		expect(await names()).toMatchObject({
+			'semgrep oss': 'semgrep catalogue',
+			'dependency-check': 'owasp-dependency-check catalogue',
+			spotbugs: 'find-sec-bugs catalogue',
+			eslint: 'eslint catalogue'
+		});
+		// An admin mapped "Semgrep PRO" to CodeQL (their choice) and an in-house name to Checkov.
+		await handle.db
+			.update(table.toolScannerName)
+			.set({ toolId: 'codeql', source: 'admin' })
+			.where(eq(table.toolScannerName.name, 'semgrep pro'));
+		await handle.db
+			.insert(table.toolScannerName)
+			.values({ name: 'in-house iac', toolId: 'checkov', source: 'admin' });
+		// The next catalogue moves "Semgrep OSS" to CodeQL, gives up "Trivy", claims the in-house
+		// name and "Semgrep PRO" for Semgrep, and claims a new name.
+		const next: Catalogue = {
+			...catalogue,
+			tools: catalogue.tools.map((t) => {
+				if (t.id === 'trivy') return { ...t, scanners: [] };
+				if (t.id === 'semgrep') return { ...t, scanners: ['Semgrep PRO', 'In-House IaC'] };
+				if (t.id === 'codeql') return { ...t, scanners: ['CodeQL', 'Semgrep OSS', 'CodeQL CLI'] };
+				return t;
+			})
+		};
+		// Semgrep OSS moved, codeql cli new: 2 claims; trivy and "semgrep" given up: 2 drops.
+		expect(await syncCatalogue(handle.db, next)).toBe(4);
+		const after = await names();
+		expect(after).toMatchObject({
+			'semgrep oss': 'codeql catalogue',
+			'codeql cli': 'codeql catalogue',
+			'semgrep pro': 'codeql admin',
+			'in-house iac': 'checkov admin'
+		});
+		expect(after).not.toHaveProperty('trivy');
+		expect(after).not.toHaveProperty('semgrep');
+		// And nothing the second time: no write, no new data revision.
+		const revision = await dataRevision(handle.db);
+		expect(await syncCatalogue(handle.db, next)).toBe(0);
+		expect(await dataRevision(handle.db)).toBe(revision);
+		expect(await names()).toEqual(after);
+	});
+
+	it('claims no scanner name for a custom tool that took a catalogue tool’s id', async () => {
+		const fresh = await createTestDatabase();
+		try {
+			await fresh.db.insert(table.toolCategory).values(catalogue.categories);
+			await fresh.db.insert(table.tool).values({
+				id: 'grype',
+				name: 'Our Grype fork',
+				categoryId: 'container-scanning',
+				source: 'custom'
+			});
+			await syncCatalogue(fresh.db, catalogue);
+			const rows = await fresh.db
+				.select()
+				.from(table.toolScannerName)
+				.where(eq(table.toolScannerName.toolId, 'grype'));
+			expect(rows).toEqual([]);
+		} finally {
+			await fresh.close();
+		}
 	});
 });

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { Catalogue } from './catalogue';
+import { scannerNameChanges } from './scanner-claims';
 
 type CategoryRow = typeof table.toolCategory.$inferSelect;
 type ToolRow = Pick<
@@ -55,11 +56,12 @@ export function catalogueChanges(
 
 /**
  * Brings the shipped catalogue into the database (insert or update by id) so adoption can
- * refer to tools; admin-added tools and retirements are left alone. Writes nothing when nothing
+ * refer to tools, and the scanner names its tools claim into tool_scanner_name; admin-added
+ * tools, retirements and admins' own scanner mappings are left alone. Writes nothing when nothing
  * changed, so a restart works on a full disk. Returns how many rows it wrote.
  */
 export async function syncCatalogue(db: Database, catalogue: Catalogue): Promise<number> {
-	const [categories, tools] = await Promise.all([
+	const [categories, tools, scanners] = await Promise.all([
 		db.select().from(table.toolCategory),
 		db
 			.select({
@@ -71,10 +73,21 @@ export async function syncCatalogue(db: Database, catalogue: Catalogue): Promise
 				description: table.tool.description,
 				source: table.tool.source
 			})
-			.from(table.tool)
+			.from(table.tool),
+		db
+			.select({
+				name: table.toolScannerName.name,
+				toolId: table.toolScannerName.toolId,
+				source: table.toolScannerName.source
+			})
+			.from(table.toolScannerName)
 	]);
 	const changes = catalogueChanges({ categories, tools }, catalogue);
-	if (!changes.categories.length && !changes.tools.length) return 0;
+	const custom = new Set(tools.filter((t) => t.source !== 'catalogue').map((t) => t.id));
+	const names = scannerNameChanges(scanners, catalogue, custom);
+	const written =
+		changes.categories.length + changes.tools.length + names.claim.length + names.drop.length;
+	if (!written) return 0;
 	await db.transaction(async (tx) => {
 		if (changes.categories.length)
 			await tx
@@ -104,6 +117,25 @@ export async function syncCatalogue(db: Database, catalogue: Catalogue): Promise
 					// Checked again here: a custom tool may have taken the id since the read.
 					setWhere: sql`${table.tool.source} = 'catalogue'`
 				});
+		if (names.drop.length)
+			await tx
+				.delete(table.toolScannerName)
+				.where(
+					and(
+						inArray(table.toolScannerName.name, names.drop),
+						eq(table.toolScannerName.source, 'catalogue')
+					)
+				);
+		if (names.claim.length)
+			await tx
+				.insert(table.toolScannerName)
+				.values(names.claim.map((c) => ({ ...c, source: 'catalogue' })))
+				.onConflictDoUpdate({
+					target: table.toolScannerName.name,
+					set: { toolId: sql`excluded.tool_id` },
+					// An admin's own mapping of the name is never overwritten.
+					setWhere: sql`${table.toolScannerName.source} = 'catalogue'`
+				});
 	});
-	return changes.categories.length + changes.tools.length;
+	return written;
 }
