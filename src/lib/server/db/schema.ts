@@ -915,3 +915,39 @@ export const oidcIdentity = pgTable(
 		uniqueIndex('oidc_identity_user_issuer_unique').on(t.userId, t.issuer)
 	]
 );
+
+// ── Chat: a team's incoming webhook, and messages waiting for it ─────────────
+
+/** A team's Slack- or Teams-compatible incoming webhook (the URL is a secret: never shown whole). */
+export const teamChatWebhook = pgTable('team_chat_webhook', {
+	teamId: uuid('team_id')
+		.primaryKey()
+		.references(() => team.id, { onDelete: 'cascade' }),
+	url: text('url').notNull(),
+	updatedBy: uuid('updated_by').references(() => user.id, { onDelete: 'set null' }),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/** A chat message queued with the change it reports, posted by the background sender (like email_outbox). */
+export const chatOutbox = pgTable(
+	'chat_outbox',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		text: text('text').notNull(),
+		createdAt: createdAt(),
+		sendAfter: timestamp('send_after', { withTimezone: true }).notNull().defaultNow(),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		sentAt: timestamp('sent_at', { withTimezone: true }),
+		failedAt: timestamp('failed_at', { withTimezone: true })
+	},
+	(t) => [
+		index('chat_outbox_due_idx')
+			.on(t.sendAfter, t.id)
+			.where(sql`${t.sentAt} is null and ${t.failedAt} is null`)
+	]
+);
