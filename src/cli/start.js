@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds when the build is missing or older than the sources, then serves the
 // production server in this process (so SIGTERM/SIGINT reach it). `--demo` seeds a sample
-// organisation into an empty database.
+// organisation into an empty database; `--migrate` (`npm run migrate`) migrates and exits.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -25,9 +25,15 @@ function newestMtime(p) {
 
 const builtAt = existsSync(entry) ? statSync(entry).mtimeMs : 0;
 const sourcesAt = Math.max(...inputs.map((p) => newestMtime(path.join(root, p))));
-if (builtAt < sourcesAt) {
+const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+// A release installed with `npm ci --omit=dev` has no Vite: it serves the build it was given.
+if (!existsSync(vite)) {
+	if (!builtAt) {
+		console.error('No build/ here and no Vite to make one: run `npm ci && npm run build` first.');
+		process.exit(1);
+	}
+} else if (builtAt < sourcesAt) {
 	console.log(builtAt ? 'Sources changed since the last build; rebuilding…' : 'Building Rampart…');
-	const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: root,
 		stdio: 'inherit'
@@ -44,5 +50,6 @@ process.env.ORIGIN ??= `http://${process.env.HOST}:${process.env.PORT}`;
 // other route keeps 512 KB (src/lib/server/http/body-limit.ts).
 process.env.BODY_SIZE_LIMIT ??= '10M';
 if (process.argv.includes('--demo')) process.env.RAMPART_DEMO = '1';
-console.log(`Rampart on ${process.env.ORIGIN}`);
+// `--migrate` (npm run migrate): the server's init hook migrates and exits (migrate-command.ts).
+if (!process.argv.includes('--migrate')) console.log(`Rampart on ${process.env.ORIGIN}`);
 await import(pathToFileURL(entry).href);

@@ -55,7 +55,10 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 		const message = (cur as { message?: unknown }).message;
 		if (
 			typeof message === 'string' &&
-			/PGlite is closed|database has not been started/i.test(message)
+			// The last: PostgreSQL's answer for a database closed to connections (ALTER DATABASE … ALLOW_CONNECTIONS false).
+			/PGlite is closed|database has not been started|is not currently accepting connections/i.test(
+				message
+			)
 		)
 			return true;
 		cur = (cur as { cause?: unknown }).cause;
