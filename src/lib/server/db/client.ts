@@ -1,6 +1,7 @@
 /* eslint-disable security/detect-non-literal-fs-filename -- paths come from DATA_DIR or the test run, never from a request */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { serveLiveBackups } from '../backup/live';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -74,10 +75,13 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 			schema
 		}) as unknown as Database;
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
+		// `npm run backup` asks the process holding the lock for a consistent copy (backup/live.ts).
+		const stopServing = lock ? serveLiveBackups(dataDir, client, migrationsFolder) : undefined;
 		return {
 			db,
 			kind: 'pglite',
 			close: async () => {
+				stopServing?.();
 				await client.close();
 				lock?.release();
 			}

@@ -26,6 +26,18 @@ function isAlive(pid: number): boolean {
 	}
 }
 
+/** The live process holding the data directory's lock, if any. */
+export function lockHolder(dataDir: string): number | undefined {
+	let pid: number;
+	try {
+		pid = Number.parseInt(readFileSync(path.join(dataDir, 'rampart.lock'), 'utf8'), 10);
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw e;
+	}
+	return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
+}
+
 /** Takes the embedded database's lock file, or throws when a live process holds it. */
 export function lockDataDir(dataDir: string): DataDirLock {
 	const file = path.join(dataDir, 'rampart.lock');
