@@ -77,6 +77,7 @@ export const mainPages: Record<Role, string[]> = {
 		'/admin/teams',
 		'/admin/teams/payments-api',
 		'/admin/cycles',
+		'/admin/tools/scanners',
 		'/admin/audit'
 	]
 };

@@ -33,7 +33,7 @@ export function shownRun(run: LastRun, now: Date) {
  * The team's tools against its pipelines, one statement: every catalogue tool that ran (its
  * newest run) and every tool recorded as enforced, each with its recorded state and the check
  * (`stale`: enforced without a run in the last `maxAgeDays` days; `unrecorded`: runs, but is
- * recorded as not used or not at all), by name.
+ * recorded as not used or not at all), by name; and the scanner names that map to no tool.
  */
 export async function teamToolEvidence(
 	db: Database,
@@ -45,11 +45,18 @@ export async function teamToolEvidence(
 	const [row] = rowsOf<{
 		runs: unknown;
 		adoption: [string, string, string, AdoptionState][] | null;
+		unmapped: string[] | null;
 	}>(
 		await db.execute(sql`select ${teamRunsJson(sql`${teamId}::uuid`)} as runs,
 			(select json_agg(json_build_array(t.id, t.name, t.category_id, ta.state))
 				from tool_adoption ta join tool t on t.id = ta.tool_id
-				where ta.team_id = ${teamId}::uuid) as adoption`)
+				where ta.team_id = ${teamId}::uuid) as adoption,
+			(select json_agg(distinct ev_u.tool_name order by ev_u.tool_name) from analysis ev_u
+				where ev_u.team_id = ${teamId}::uuid
+					and not exists (select 1 from tool_scanner_name ev_m
+						where ev_m.name = lower(btrim(ev_u.tool_name)))
+					and not exists (select 1 from tool ev_t
+						where lower(ev_t.name) = lower(btrim(ev_u.tool_name)))) as unmapped`)
 	);
 	const runs = readTeamRuns(row?.runs)?.runs ?? [];
 	const last = lastRunByTool(runs);
@@ -61,6 +68,8 @@ export async function teamToolEvidence(
 		if (tools.has(id) || state === 'enforced') tools.set(id, { name, category, state });
 	return {
 		maxAgeDays,
+		/** Scanner names of the team's uploads that map to no tool (an admin maps them). */
+		unmapped: row?.unmapped ?? [],
 		tools: [...tools]
 			.map(([toolId, t]) => {
 				const run = last.get(toolId) ?? null;

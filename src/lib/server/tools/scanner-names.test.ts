@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { teamRuns } from '$lib/server/evidence/runs';
+import { teamToolEvidence } from '$lib/server/evidence/tools';
+import { loadModel } from '$lib/server/model/load-model';
 import { recordUpload } from '$lib/server/findings/record';
 import { readSarif } from '$lib/server/findings/sarif';
 import { readCycloneDx } from '$lib/server/findings/cyclonedx';
@@ -78,6 +80,9 @@ describe('scanner names no tool claims', () => {
 		const alpha = t.org.team('alpha');
 		const before = await teamRuns(t.db, alpha);
 		expect(before!.runs.filter((r) => r.repository === 'alpha/infra')).toEqual([]);
+		const shown = () => teamToolEvidence(t.db, loadModel(), alpha, day(10), 30);
+		expect((await shown()).unmapped).toEqual(['In-house SAST', 'platform-iac-scan']);
+		expect((await shown()).tools.map((x) => x.toolId)).not.toContain('checkov');
 
 		const audits = await t.db.$count(table.auditLog);
 		const result = await mapScanner(t.db, admin(), {
@@ -90,6 +95,13 @@ describe('scanner names no tool claims', () => {
 			{ toolId: 'checkov', categories: ['iac-scanning'], onDefault: { at: day(3) } }
 		]);
 		expect((await unmappedScanners(t.db)).map((s) => s.key)).toEqual(['in-house sast']);
+		// The team's tools page: Checkov ran a week ago, the name is no longer listed as unmapped.
+		const page = await shown();
+		expect(page.unmapped).toEqual(['In-house SAST']);
+		expect(page.tools.find((x) => x.toolId === 'checkov')).toMatchObject({
+			name: 'Checkov',
+			lastRun: { daysAgo: 7, repository: 'alpha/infra', ref: 'main' }
+		});
 		const [entry] = await t.db
 			.select()
 			.from(table.auditLog)

@@ -3,7 +3,7 @@ import { addToolSchema, adoptionSchema, toolSearchSchema } from '$lib/schemas/to
 import { pick } from '$lib/schemas/assessment';
 import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
 import { requireTeamAccess } from '$lib/server/auth/guard';
-import { canOnTeam } from '$lib/server/auth/policy';
+import { can, canOnTeam } from '$lib/server/auth/policy';
 import { countActiveTools, listTeamAdoption, setAdoption } from '$lib/server/tools/adoption';
 import { searchCatalogue } from '$lib/server/tools/search';
 import { teamToolEvidence } from '$lib/server/evidence/tools';
@@ -34,6 +34,7 @@ export const load: PageServerLoad = async (event) => {
 			result: search
 		},
 		editable: canOnTeam(user, membership, 'edit'),
+		canMapScanners: can(user, 'scanners.map'),
 		/** Each tool that ran in a pipeline or is recorded as enforced, against the scans. */
 		pipeline
 	};
