@@ -23,6 +23,7 @@ import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
 import { mailSettings } from '$lib/server/mail/settings';
 import { startMailService } from '$lib/server/mail/service';
+import { startChatService } from '$lib/server/chat/service';
 import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
@@ -45,6 +46,7 @@ export const init: ServerInit = async () => {
 	}
 	await seedDemoIfRequested(getDb());
 	startMailService(getDb());
+	startChatService(getDb());
 	const stop = () => void stopDatabase();
 	process.once('sveltekit:shutdown' as never, stop);
 };

@@ -3,6 +3,11 @@ import type { Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { getModel } from '$lib/server/model/load-model';
 import { getTraining } from '$lib/server/training/load-training';
+import {
+	chatAssessmentReturned,
+	chatCycleOpened,
+	chatQuestionAsked
+} from '$lib/server/chat/notify';
 import { queueEmail, queueEmails, queueForPeople, recipientsFor } from './outbox';
 import { mailSettings } from './settings';
 import { assessmentReturnedEmail } from './templates/assessment-returned';
@@ -12,8 +17,9 @@ import { questionAnsweredEmail } from './templates/question-answered';
 import { questionAskedEmail } from './templates/question-asked';
 import { trainingAssignedEmail } from './templates/training-assigned';
 
-// Each function runs inside the transaction of the change it reports, so the email is queued
-// only if the change commits. Each does nothing when email is off.
+// Each function runs inside the transaction of the change it reports, so the email (and the
+// team's chat message, when it has a webhook) is queued only if the change commits. Email is
+// skipped when it is off; chat does not depend on it.
 
 async function nameOf(tx: Tx, userId: string): Promise<string> {
 	const [row] = await tx
@@ -44,6 +50,7 @@ export async function emailInvitation(
 
 /** Tells each member of every team with an assessment in the new cycle. */
 export async function notifyCycleOpened(tx: Tx, cycleId: string): Promise<void> {
+	await chatCycleOpened(tx, cycleId);
 	const settings = mailSettings();
 	if (!settings) return;
 	const rows = await tx
@@ -112,6 +119,7 @@ export async function notifyAssessmentReturned(
 	tx: Tx,
 	d: { assessmentId: string; reviewerId: string; comment: string }
 ): Promise<void> {
+	await chatAssessmentReturned(tx, d.assessmentId);
 	if (!mailSettings()) return;
 	const ctx = await assessmentContext(tx, d.assessmentId);
 	if (!ctx) return;
@@ -139,6 +147,7 @@ export async function notifyQuestionMessage(
 		body: string;
 	}
 ): Promise<void> {
+	if (d.step === 'ask') await chatQuestionAsked(tx, d.assessmentId, d.criterionId);
 	if (!mailSettings()) return;
 	const ctx = await assessmentContext(tx, d.assessmentId);
 	if (!ctx) return;
