@@ -313,7 +313,8 @@ export const openApiDocument = {
 				unmapped: {
 					type: 'array',
 					items: ref('Run'),
-					description: 'Runs of scanners no catalogue tool claims yet.'
+					description:
+						'Runs of scanners no catalogue tool claims yet; an admin maps each name once on /admin/tools/scanners, and its past runs follow.'
 				}
 			})
 		}
