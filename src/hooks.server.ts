@@ -13,6 +13,12 @@ import { serviceUnavailablePage } from '$lib/server/http/unavailable';
 import { DEFAULT_CACHE_CONTROL, securityHeaders } from '$lib/server/http/security-headers';
 import { budgetSettings, handleRequestBudget } from '$lib/server/http/request-budget';
 import { handleStorageFull, storageFullError } from '$lib/server/http/storage-full';
+import {
+	handleDatabaseUnavailable,
+	noteDatabaseUnavailable
+} from '$lib/server/http/database-unavailable';
+import { drainOnShutdown } from '$lib/server/http/shutdown';
+import { runMigrateCommand } from '$lib/server/db/migrate-command';
 import { handleUrlLimit } from '$lib/server/http/url-limit';
 import { startupProblem } from '$lib/server/db/startup-problem';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
@@ -27,6 +33,8 @@ import { startChatService } from '$lib/server/chat/service';
 import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
+	// `node build --migrate` (npm run migrate) migrates and exits before anything is served.
+	if (process.argv.includes('--migrate')) return runMigrateCommand();
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
 		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));
@@ -49,6 +57,7 @@ export const init: ServerInit = async () => {
 	startChatService(getDb());
 	const stop = () => void stopDatabase();
 	process.once('sveltekit:shutdown' as never, stop);
+	drainOnShutdown();
 };
 
 const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
@@ -116,6 +125,7 @@ export const handle = sequence(
 	handleFormOrigin,
 	handleBodyLimit,
 	handleStorageFull,
+	handleDatabaseUnavailable,
 	handleUrlLimit,
 	handleRequestText,
 	handleLocals,
@@ -138,6 +148,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	const storageFull = storageFullError(error, event);
 	if (storageFull) return { ...storageFull, errorId };
 	if (isDatabaseUnavailable(error)) {
+		noteDatabaseUnavailable(event);
 		return { message: 'The database is not available right now. Try again in a moment.', errorId };
 	}
 	return { message: status >= 500 ? 'Something went wrong on our side.' : message, errorId };

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { migrationsFolder } from './client';
+import { migrateOnStart, poolSize, requireMigrated } from './migrations';
 import { migrateDatabase, openDatabase, type Database, type DatabaseHandle } from './client';
 
 export type { Database, Tx } from './client';
@@ -9,9 +11,15 @@ let handle: DatabaseHandle | undefined;
 export async function startDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
 	if (handle) return handle.db;
 	const url = env.DATABASE_URL || undefined;
-	const opened = await openDatabase({ url, dataDir: env.DATA_DIR || './data' });
+	const migrate = migrateOnStart(env);
+	const opened = await openDatabase({
+		url,
+		dataDir: env.DATA_DIR || './data',
+		maxConnections: poolSize(env)
+	});
 	try {
-		await migrateDatabase(opened, url);
+		if (migrate) await migrateDatabase(opened, url);
+		else await requireMigrated(opened.db, migrationsFolder);
 	} catch (e) {
 		await opened.close();
 		throw e;
