@@ -15,6 +15,8 @@ export const servers = {
 	throttle: portBase + 2,
 	/** A small per-address budget that one test spends (hardening.spec.ts). */
 	budget: portBase + 3,
+	/** The demo with the default MFA policy (admin and security must have a second factor). */
+	twoFactor: portBase + 4,
 	/** Free for a test that starts a server of its own. */
 	spare: portBase + 17
 } as const;
@@ -40,6 +42,9 @@ const server = (port: number, env: Record<string, string> = {}) => {
 			DATA_DIR: dataDir,
 			// As `npm start` sets it: pipeline uploads of up to 10 MB (see src/cli/start.js).
 			BODY_SIZE_LIMIT: '10M',
+			// The other specs sign in as the demo's admin and security users with a password only;
+			// two-factor.spec.ts has a server with the default policy.
+			MFA_REQUIRED_ROLES: '',
 			...env
 		}
 	};
@@ -79,6 +84,12 @@ export default defineConfig({
 			DEMO_PASSWORD,
 			REQUEST_BUDGET_BURST: '100',
 			REQUEST_BUDGET_PER_SECOND: '0.05'
+		}),
+		server(servers.twoFactor, {
+			RAMPART_DEMO: '1',
+			DEMO_PASSWORD,
+			...roomyBudget,
+			MFA_REQUIRED_ROLES: 'admin,security'
 		})
 	]
 });

@@ -12,6 +12,12 @@ declare global {
 			db: Database;
 			user: SessionUser | null;
 			session: Session | null;
+			/** A session whose second factor is still to come: it opens /login/two-factor and nothing else. */
+			pendingSecondFactor?: { sessionId: string; userId: string; email: string } | null;
+			/** The signed-in user has a second factor. */
+			secondFactorEnrolled?: boolean;
+			/** The user's role requires a second factor they do not have (MFA_REQUIRED_ROLES). */
+			secondFactorSetupRequired?: boolean;
 			/** The client address used for throttling and the audit log. */
 			ip: string;
 			/** Set when a write failed on a full disk: the response becomes a 503 (storage-full.ts). */

@@ -4,6 +4,8 @@ import { getDb, startDatabase, stopDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
 import { validateSessionToken } from '$lib/server/auth/session';
+import { mfaRequiredRoles } from '$lib/server/auth/mfa-policy';
+import { sessionLocals } from '$lib/server/auth/session-locals';
 import { heavyPageGate, heavyRoutes } from '$lib/server/http/heavy-pages';
 import { handleRequestText } from '$lib/server/http/request-text';
 import { handleApi, isApiPath } from '$lib/server/http/api';
@@ -47,6 +49,7 @@ export const init: ServerInit = async () => {
 		mailSettings(process.env);
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);
+		mfaRequiredRoles(process.env);
 		await syncCatalogue(await startDatabase(), catalogue);
 	} catch (e) {
 		log.error(`Rampart cannot start: ${startupProblem(e)}`);
@@ -81,15 +84,16 @@ const handleLocals: Handle = ({ event, resolve }) => {
 const handleSession: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.pendingSecondFactor = null;
 	if (isApiPath(event.url.pathname)) return resolve(event);
 	const name = sessionCookieName(event.url);
 	const token = event.cookies.get(name);
 	if (token) {
 		try {
 			const result = await validateSessionToken(event.locals.db, token);
+			// A session waiting for its second factor fills pendingSecondFactor, not user.
+			Object.assign(event.locals, sessionLocals(result));
 			if (result) {
-				event.locals.user = result.user;
-				event.locals.session = result.session;
 				if (result.refreshed) {
 					setSessionCookie(event.cookies, event.url, token, result.session.expiresAt);
 				}

@@ -675,6 +675,8 @@ async function main() {
 		REQUEST_BUDGET_PER_SECOND: '1000000',
 		// As `npm start` sets it (src/cli/start.js): pipeline uploads may be up to 10 MB.
 		BODY_SIZE_LIMIT: '10M',
+		// The bench signs in as the scale admin with a password: no second factor asked for.
+		MFA_REQUIRED_ROLES: '',
 		...process.env
 	};
 	delete env.RAMPART_DEMO;

@@ -24,6 +24,10 @@ export const actions: Actions = {
 				ip: locals.ip
 			});
 		}
+		// A session still waiting for its second factor ends too (the two-factor page's Cancel).
+		if (locals.pendingSecondFactor) {
+			await invalidateSession(locals.db, locals.pendingSecondFactor.sessionId);
+		}
 		deleteSessionCookie(event.cookies, event.url);
 		redirect(303, '/login');
 	}

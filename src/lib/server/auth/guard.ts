@@ -8,18 +8,64 @@ import type { SessionUser } from './session';
 import type { ApiScope } from '$lib/server/db/schema';
 import { apiError } from '$lib/server/http/api';
 import { checkToken, type ApiCaller } from '$lib/server/integrations/tokens';
+import { needsStepUp } from './mfa-policy';
 import { can, canOnTeam, type Membership, type Permission, type TeamAction } from './policy';
 
 type Event = Pick<RequestEvent, 'locals' | 'url'>;
 
-/** The signed-in user, or a redirect to the sign-in page that comes back here. */
+/**
+ * The signed-in user, or a redirect to the sign-in page that comes back here. A session still
+ * waiting for its second factor has no user (hooks.server.ts): it is sent to that step. A user
+ * whose role requires a second factor they lack is sent to set one up before anything else.
+ */
 export function requireUser(event: Event): SessionUser {
+	const user = requireSignedIn(event);
+	if (event.locals.secondFactorSetupRequired) redirect(303, '/account/two-factor');
+	return user;
+}
+
+function requireSignedIn(event: Event): SessionUser {
 	const user = event.locals.user;
 	if (!user) {
-		const next = event.url.pathname + event.url.search;
-		redirect(303, `/login?next=${encodeURIComponent(next)}`);
+		const next = encodeURIComponent(event.url.pathname + event.url.search);
+		if (event.locals.pendingSecondFactor) redirect(303, `/login/two-factor?next=${next}`);
+		redirect(303, `/login?next=${next}`);
 	}
 	return user;
+}
+
+/** The signed-in user on the page where a second factor is set up: the MFA policy's one way out. */
+export function requireUserForSecondFactorSetup(event: Event): SessionUser {
+	return requireSignedIn(event);
+}
+
+/**
+ * Who is asked for a second factor on /login/two-factor: a session waiting for it (sign-in),
+ * or a signed-in user who has one confirming it again (step-up). Anyone else goes to sign in.
+ */
+export function requireSecondFactorChallenge(event: Event): {
+	userId: string;
+	sessionId: string;
+	email: string;
+	stepUp: boolean;
+} {
+	const pending = event.locals.pendingSecondFactor;
+	if (pending) return { ...pending, stepUp: false };
+	const user = requireSignedIn(event);
+	if (!event.locals.secondFactorEnrolled || !event.locals.session) {
+		redirect(303, '/account/two-factor');
+	}
+	return { userId: user.id, sessionId: event.locals.session.id, email: user.email, stepUp: true };
+}
+
+/**
+ * For changing a password, an email or a second factor: a user with a second factor must have
+ * confirmed it in the last few minutes, else they are sent to confirm it and come back.
+ */
+export function requireRecentSecondFactor(event: Event, backTo: string): void {
+	if (!event.locals.secondFactorEnrolled) return;
+	if (!needsStepUp(event.locals.session?.secondFactorAt ?? null)) return;
+	redirect(303, `/login/two-factor?next=${encodeURIComponent(backTo)}`);
 }
 
 /** The signed-in user holding a permission; 403 otherwise. */

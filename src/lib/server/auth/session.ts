@@ -22,12 +22,21 @@ export interface SessionUser {
 	role: GlobalRole;
 }
 
+/** How a session was signed in. */
+export type AuthMethod = 'password' | 'password+totp' | 'password+recovery_code';
+
 export interface Session {
 	id: string;
 	userId: string;
 	createdAt: Date;
 	expiresAt: Date;
+	authMethod: AuthMethod;
+	/** When a second factor was last checked in this session; null: never. */
+	secondFactorAt: Date | null;
 }
+
+/** A session whose password was right but whose second factor is still to come lasts this long. */
+export const PENDING_SECOND_FACTOR_MS = 10 * 60 * 1000;
 
 /** 160 bits from the CSPRNG, base32: the only copy goes into the cookie. */
 export function generateSessionToken(): string {
@@ -62,7 +71,12 @@ export function sessionVerdict(
 export async function createSession(
 	db: Tx,
 	userId: string,
-	meta: { userAgent?: string; ip?: string } = {},
+	meta: {
+		userAgent?: string;
+		ip?: string;
+		authMethod?: AuthMethod;
+		secondFactorAt?: Date | null;
+	} = {},
 	now = new Date()
 ): Promise<{ token: string; session: Session }> {
 	const token = generateSessionToken();
@@ -70,7 +84,9 @@ export async function createSession(
 		id: sessionIdFromToken(token),
 		userId,
 		createdAt: now,
-		expiresAt: slidingExpiry(now, now)
+		expiresAt: slidingExpiry(now, now),
+		authMethod: meta.authMethod ?? 'password',
+		secondFactorAt: meta.secondFactorAt ?? null
 	};
 	await db.insert(table.session).values({
 		...session,
@@ -90,8 +106,11 @@ const sessionWithUser = (db: Database) =>
 					id: table.session.id,
 					userId: table.session.userId,
 					createdAt: table.session.createdAt,
-					expiresAt: table.session.expiresAt
+					expiresAt: table.session.expiresAt,
+					authMethod: table.session.authMethod,
+					secondFactorAt: table.session.secondFactorAt
 				},
+				totpUserId: table.userTotp.userId,
 				user: {
 					id: table.user.id,
 					email: table.user.email,
@@ -102,20 +121,39 @@ const sessionWithUser = (db: Database) =>
 			})
 			.from(table.session)
 			.innerJoin(table.user, eq(table.session.userId, table.user.id))
+			.leftJoin(table.userTotp, eq(table.userTotp.userId, table.session.userId))
 			.where(eq(table.session.id, sql.placeholder('id')))
 			.prepare('session_with_user')
 	);
+
+export interface ValidSession {
+	session: Session;
+	user: SessionUser;
+	refreshed: boolean;
+	/** The user has a second factor. */
+	secondFactorEnrolled: boolean;
+	/** The password was right, the second factor is still to come: the session opens nothing else. */
+	pendingSecondFactor: boolean;
+}
 
 /** Resolves a cookie token to its session and active user, sliding the expiry; null when invalid. */
 export async function validateSessionToken(
 	db: Database,
 	token: string,
 	now = new Date()
-): Promise<{ session: Session; user: SessionUser; refreshed: boolean } | null> {
+): Promise<ValidSession | null> {
 	const id = sessionIdFromToken(token);
-	const [row] = await sessionWithUser(db).execute({ id });
-	if (!row) return null;
-	const verdict = sessionVerdict(row.session, now);
+	const [found] = await sessionWithUser(db).execute({ id });
+	if (!found) return null;
+	const { totpUserId, ...row } = found;
+	const session: Session = { ...row.session, authMethod: row.session.authMethod as AuthMethod };
+	const secondFactorEnrolled = totpUserId !== null;
+	const pendingSecondFactor = secondFactorEnrolled && session.secondFactorAt === null;
+	const verdict =
+		pendingSecondFactor && now.getTime() - session.createdAt.getTime() >= PENDING_SECOND_FACTOR_MS
+			? 'expired'
+			: sessionVerdict(row.session, now);
+	const more = { secondFactorEnrolled, pendingSecondFactor };
 	if (verdict === 'expired' || !row.user.active) {
 		// Tidying up can wait for free space: the session is refused either way.
 		await db
@@ -127,22 +165,55 @@ export async function validateSessionToken(
 		return null;
 	}
 	if (verdict === 'refresh') {
-		const expiresAt = slidingExpiry(row.session.createdAt, now);
+		const expiresAt = slidingExpiry(session.createdAt, now);
 		try {
 			await db
 				.update(table.session)
 				.set({ expiresAt, lastSeenAt: now })
 				.where(eq(table.session.id, id));
-			row.session.expiresAt = expiresAt;
+			session.expiresAt = expiresAt;
 		} catch (e) {
 			// On a full disk the session stays as it was (still valid): reads keep working.
 			if (!isStorageFull(e)) throw e;
 			const { active: _active, ...user } = row.user;
-			return { session: row.session, user, refreshed: false };
+			return { session, user, refreshed: false, ...more };
 		}
 	}
 	const { active: _active, ...user } = row.user;
-	return { session: row.session, user, refreshed: verdict === 'refresh' };
+	return { session, user, refreshed: verdict === 'refresh', ...more };
+}
+
+/**
+ * Completes a sign-in with its second factor: the pending session is replaced by a new one
+ * (a new token, so a token seen before the second factor is worth nothing after it).
+ */
+export async function completeSecondFactor(
+	db: Database,
+	pendingSessionId: string,
+	userId: string,
+	method: 'totp' | 'recovery_code',
+	meta: { userAgent?: string; ip?: string },
+	now = new Date()
+): Promise<{ token: string; session: Session }> {
+	return db.transaction(async (tx) => {
+		await tx
+			.delete(table.session)
+			.where(and(eq(table.session.id, pendingSessionId), eq(table.session.userId, userId)));
+		return createSession(
+			tx,
+			userId,
+			{ ...meta, authMethod: `password+${method}`, secondFactorAt: now },
+			now
+		);
+	});
+}
+
+/** Step-up: a signed-in session's second factor was just checked again. */
+export async function recordSecondFactor(db: Tx, sessionId: string, now = new Date()) {
+	await db
+		.update(table.session)
+		.set({ secondFactorAt: now })
+		.where(eq(table.session.id, sessionId));
 }
 
 /** Ends one session. */

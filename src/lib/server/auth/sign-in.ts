@@ -5,9 +5,17 @@ import { audit } from '$lib/server/audit/audit-log';
 import { checkLoginThrottle, clearAccountFailures, recordLoginFailure } from './login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { createSession } from './session';
+import { hasSecondFactor } from './two-factor';
 
 export type SignInResult =
-	| { ok: true; token: string; expiresAt: Date; userId: string }
+	| {
+			ok: true;
+			token: string;
+			expiresAt: Date;
+			userId: string;
+			/** The session waits for the user's second factor (/login/two-factor). */
+			secondFactor: boolean;
+	  }
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -44,15 +52,17 @@ export async function signIn(
 		return { ok: false, reason: 'invalid' };
 	}
 	await clearAccountFailures(db, email);
+	const secondFactor = await hasSecondFactor(db, found.id);
 	const { token, session } = await createSession(db, found.id, input);
 	await audit(db, {
 		actorId: found.id,
 		action: 'auth.sign_in',
 		targetType: 'user',
 		targetId: found.id,
+		...(secondFactor ? { detail: { secondFactor: 'pending' } } : {}),
 		ip: input.ip
 	});
-	return { ok: true, token, expiresAt: session.expiresAt, userId: found.id };
+	return { ok: true, token, expiresAt: session.expiresAt, userId: found.id, secondFactor };
 }
 
 /** Whether any user exists: /setup is open only before the first one. */

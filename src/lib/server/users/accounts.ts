@@ -4,7 +4,7 @@ import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
 import { hashPassword, passwordProblem, verifyPassword } from '$lib/server/auth/password';
-import { createSession, invalidateUserSessions } from '$lib/server/auth/session';
+import { createSession, invalidateUserSessions, type Session } from '$lib/server/auth/session';
 
 export interface ActorContext {
 	actorId: string;
@@ -109,7 +109,11 @@ export async function updateProfile(db: Database, ctx: ActorContext, name: strin
  */
 export async function changePassword(
 	db: Database,
-	ctx: ActorContext & { userAgent: string },
+	// The new session keeps how the current one was signed in (its second factor included).
+	ctx: ActorContext & { userAgent: string } & Pick<
+			Partial<Session>,
+			'authMethod' | 'secondFactorAt'
+		>,
 	current: string,
 	next: string
 ): Promise<AccountResult & { session?: { token: string; expiresAt: Date } }> {

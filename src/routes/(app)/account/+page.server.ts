@@ -4,7 +4,7 @@ import { formFailure, parseForm } from '$lib/schemas/parse';
 import { changePasswordSchema, profileSchema } from '$lib/schemas/auth';
 import { audit } from '$lib/server/audit/audit-log';
 import { setSessionCookie } from '$lib/server/auth/cookie';
-import { requireUser } from '$lib/server/auth/guard';
+import { requireRecentSecondFactor, requireUser } from '$lib/server/auth/guard';
 import {
 	invalidateOwnSession,
 	invalidateUserSessions,
@@ -30,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
 			receive: received.has(kind)
 		})),
 		profile: { name: user.name, email: user.email, role: user.role },
+		twoFactor: !!event.locals.secondFactorEnrolled,
 		// Session ids are hashes of the tokens: showing them lets a user end one, nothing more.
 		sessions: sessions.map((s) => ({ ...s, current: s.id === event.locals.session?.id }))
 	};
@@ -54,6 +55,8 @@ export const actions: Actions = {
 	},
 	password: async (event) => {
 		const user = requireUser(event);
+		// With a second factor, a new password needs a fresh code (the typed fields are lost).
+		requireRecentSecondFactor(event, '/account');
 		const parsed = parseForm(changePasswordSchema, await event.request.formData());
 		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'password' }));
 		const result = await changePassword(
@@ -61,7 +64,9 @@ export const actions: Actions = {
 			{
 				actorId: user.id,
 				ip: event.locals.ip,
-				userAgent: event.request.headers.get('user-agent') ?? ''
+				userAgent: event.request.headers.get('user-agent') ?? '',
+				authMethod: event.locals.session?.authMethod,
+				secondFactorAt: event.locals.session?.secondFactorAt
 			},
 			parsed.data.current,
 			parsed.data.password

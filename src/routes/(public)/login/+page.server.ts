@@ -46,6 +46,8 @@ export const actions: Actions = {
 			);
 		}
 		setSessionCookie(event.cookies, event.url, result.token, result.expiresAt);
-		redirect(303, safeNextPath(event.url.searchParams.get('next')));
+		const next = safeNextPath(event.url.searchParams.get('next'));
+		if (result.secondFactor) redirect(303, `/login/two-factor?next=${encodeURIComponent(next)}`);
+		redirect(303, next);
 	}
 };

@@ -2,7 +2,8 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formFailure, parseForm } from '$lib/schemas/parse';
 import { changeRoleSchema, inviteSchema, userIdSchema } from '$lib/schemas/admin';
-import { requirePermission } from '$lib/server/auth/guard';
+import { requirePermission, requireRecentSecondFactor } from '$lib/server/auth/guard';
+import { removeSecondFactor, usersWithSecondFactor } from '$lib/server/auth/two-factor';
 import { changeRole, listUsers, setUserActive } from '$lib/server/users/accounts';
 import { parseInviteList, type LineProblem } from '$lib/schemas/invite-list';
 import {
@@ -16,11 +17,17 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const me = requirePermission(event, 'users.manage');
-	const [users, invitations] = await Promise.all([
+	const [users, invitations, twoFactor] = await Promise.all([
 		listUsers(event.locals.db),
-		listPendingInvitations(event.locals.db)
+		listPendingInvitations(event.locals.db),
+		usersWithSecondFactor(event.locals.db)
 	]);
-	return { users, invitations, meId: me.id, emailOn: emailEnabled() };
+	return {
+		users: users.map((u) => ({ ...u, twoFactor: twoFactor.has(u.id) })),
+		invitations,
+		meId: me.id,
+		emailOn: emailEnabled()
+	};
 };
 
 const ctx = (event: { locals: App.Locals }, actorId: string) => ({ actorId, ip: event.locals.ip });
@@ -117,6 +124,24 @@ export const actions: Actions = {
 		return {
 			action: 'role',
 			notice: 'The role was changed and that user was signed out everywhere.'
+		};
+	},
+	/** For someone who lost their phone and their recovery codes: the factor goes, their sessions end. */
+	resetSecondFactor: async (event) => {
+		const me = requirePermission(event, 'users.manage');
+		requireRecentSecondFactor(event, '/admin/users');
+		const parsed = parseForm(userIdSchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'active' }));
+		const removed = await removeSecondFactor(
+			event.locals.db,
+			ctx(event, me.id),
+			parsed.data.userId
+		);
+		return {
+			action: 'active',
+			notice: removed
+				? 'Two-factor sign-in was reset and that user was signed out: they set it up again at their next sign-in.'
+				: 'That user had no two-factor sign-in.'
 		};
 	},
 	deactivate: async (event) => activeAction(event, false),

@@ -1,0 +1,110 @@
+import { expect, test, type Page } from '@playwright/test';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import { DEMO_PASSWORD, servers } from '../../playwright.config';
+import { demo } from './fixtures';
+
+// The demo with the default MFA policy: admin and security users must have a second factor.
+const base = `http://127.0.0.1:${servers.twoFactor}`;
+// The admin's test resets the factor the member's test sets up.
+test.describe.configure({ mode: 'serial' });
+
+/** The code an authenticator app shows for a key, `ahead` steps of 30 s from now (±1 accepted). */
+const codeFor = (secret: string, ahead = 0) =>
+	generateHOTP(
+		decodeBase32IgnorePadding(secret),
+		BigInt(Math.floor(Date.now() / 30_000) + ahead),
+		6
+	);
+
+async function passwordStep(page: Page, email: string) {
+	await page.goto(`${base}/login`);
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('a member sets up an authenticator app, then signs in with a code and with a recovery code', async ({
+	page
+}) => {
+	test.setTimeout(60_000);
+	await passwordStep(page, demo.member);
+	await page.goto(`${base}/account`);
+	await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+	await expect(page.getByRole('heading', { name: 'Set up an authenticator app' })).toBeVisible();
+	await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+	const secret = (await page.locator('.totp-secret').innerText()).replace(/\s+/g, '');
+	expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+	// A wrong code is refused beside the field, and the same key is kept.
+	const right = codeFor(secret);
+	await page.getByLabel('6-digit code from the app').fill(right === '000000' ? '111111' : '000000');
+	await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+	await expect(page.getByText('That code is not right')).toBeVisible();
+	await expect(page.getByLabel('6-digit code from the app')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
+	expect((await page.locator('.totp-secret').innerText()).replace(/\s+/g, '')).toBe(secret);
+
+	await page.getByLabel('6-digit code from the app').fill(codeFor(secret));
+	await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+	const codes = await page.locator('.recovery-codes code').allInnerTexts();
+	expect(codes).toHaveLength(10);
+
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(page, demo.member);
+	await expect(page).toHaveURL(/\/login\/two-factor/);
+	await expect(page.getByRole('heading', { name: 'Two-factor check' })).toBeVisible();
+	// The password alone opens nothing: a protected page sends the session back to this step.
+	await page.goto(`${base}/teams/payments-api`);
+	await expect(page).toHaveURL(/\/login\/two-factor\?next=%2Fteams%2Fpayments-api/);
+	// The enrolment's code has been used: the app's next code (one step of drift is allowed).
+	await page.getByLabel('6-digit code').fill(codeFor(secret, 1));
+	await page.getByRole('button', { name: 'Verify' }).click();
+	await expect(page).toHaveURL(`${base}/teams/payments-api`);
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(page, demo.member);
+	await page.getByText('Use a recovery code instead').click();
+	await page.getByLabel('Recovery code').fill(codes[0]!);
+	await page.getByRole('button', { name: 'Use recovery code' }).click();
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await page.goto(`${base}/account/two-factor`);
+	await expect(page.getByText('Recovery codes left: 9 of 10.')).toBeVisible();
+
+	// Used once, a recovery code is refused after that.
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(page, demo.member);
+	await page.getByText('Use a recovery code instead').click();
+	await page.getByLabel('Recovery code').fill(codes[0]!);
+	await page.getByRole('button', { name: 'Use recovery code' }).click();
+	await expect(
+		page.getByText('That recovery code is not right, or was already used.')
+	).toBeVisible();
+});
+
+test('an admin without a second factor is led to set one up before anything else', async ({
+	page
+}) => {
+	await passwordStep(page, demo.admin);
+	await expect(page).toHaveURL(`${base}/account/two-factor`);
+	await expect(page.getByText('Your role requires two-factor sign-in')).toBeVisible();
+	await page.goto(`${base}/admin/users`);
+	await expect(page).toHaveURL(`${base}/account/two-factor`);
+	const secret = (await page.locator('.totp-secret').innerText()).replace(/\s+/g, '');
+	await page.getByLabel('6-digit code from the app').fill(codeFor(secret));
+	await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+	await page.goto(`${base}/admin/users`);
+	await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+	// Ben (who set up his app in the test before) lost his phone: the admin resets his factor.
+	await page.getByRole('button', { name: /Reset two-factor sign-in of Ben/ }).click();
+	await expect(page.getByRole('status')).toContainText('Two-factor sign-in was reset');
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(page, demo.member);
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await expect(page).not.toHaveURL(/two-factor/);
+});
