@@ -22,6 +22,8 @@ declare global {
 			ip: string;
 			/** Set when a write failed on a full disk: the response becomes a 503 (storage-full.ts). */
 			storageFull?: boolean;
+			/** The request's id, in its log line and its X-Request-Id header (observability/request-log.ts). */
+			requestId?: string;
 			/** The id handleError gave an unexpected error, for the API's JSON answer (http/api.ts). */
 			errorId?: string;
 		}

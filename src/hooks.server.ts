@@ -32,7 +32,9 @@ import { getTraining } from '$lib/server/training/load-training';
 import { mailSettings } from '$lib/server/mail/settings';
 import { startMailService } from '$lib/server/mail/service';
 import { startChatService } from '$lib/server/chat/service';
-import { log } from '$lib/server/log';
+import { configureLog, log, logSettings } from '$lib/server/log';
+import { metricsToken } from '$lib/server/observability/metrics-access';
+import { handleRequestLog } from '$lib/server/observability/request-log';
 
 export const init: ServerInit = async () => {
 	// `node build --migrate` (npm run migrate) migrates and exits before anything is served.
@@ -49,6 +51,8 @@ export const init: ServerInit = async () => {
 		mailSettings(process.env);
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);
+		configureLog(logSettings(process.env, Boolean(process.stdout.isTTY)));
+		metricsToken(process.env);
 		mfaRequiredRoles(process.env);
 		await syncCatalogue(await startDatabase(), catalogue);
 	} catch (e) {
@@ -124,6 +128,7 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 		: resolve(event);
 
 export const handle = sequence(
+	handleRequestLog,
 	handleSecurityHeaders,
 	handleApi,
 	handleFormOrigin,
@@ -144,6 +149,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	event.locals.errorId = errorId;
 	log.error('Request failed', {
 		errorId,
+		requestId: event.locals.requestId,
 		method: event.request.method,
 		path: event.url.pathname,
 		status,

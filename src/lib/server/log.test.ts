@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { log, logLine } from './log';
+import { configureLog, log, logLine, logs, logSettings, prettyLine } from './log';
 
 // Nothing a visitor sends may break a log line: no line break, no control character, no
 // direction override, no separator that a log reader takes for a line break.
@@ -76,5 +76,70 @@ describe('log', () => {
 			expect(String(spy.mock.calls[0]![0])).not.toMatch(UNSAFE);
 		}
 		expect(JSON.parse(error.mock.calls[0]![0])).toMatchObject({ level: 'error', path: '/a\nb' });
+	});
+});
+
+describe('prettyLine', () => {
+	const now = new Date('2026-11-23T08:00:00.123Z');
+
+	it('reads as time, level, message and key=value, plain words bare and the rest quoted', () => {
+		const line = prettyLine('info', 'request', { route: '/(app)/teams/[slug]', status: 200 }, now);
+		expect(line).toBe('08:00:00.123 INFO  request route=/(app)/teams/[slug] status=200');
+		expect(prettyLine('warn', 'a b', { who: 'Ann Lee', gone: undefined }, now)).toBe(
+			'08:00:00.123 WARN  a b who="Ann Lee"'
+		);
+	});
+
+	it('stays one line with no control or direction character, whatever the message and fields', () => {
+		const forged = 'x\n08:00:00.000 INFO  forged\u001b[2J\u202e\u2028';
+		const line = prettyLine('error', forged, { [forged]: forged, error: new Error(forged) }, now);
+		expect(line.split(/\r\n|\r|\n/)).toHaveLength(1);
+		expect(line).not.toMatch(UNSAFE);
+	});
+});
+
+describe('logSettings', () => {
+	it('is info, JSON to a file or pipe and pretty to a terminal, unless LOG_LEVEL and LOG_FORMAT say', () => {
+		expect(logSettings({}, false)).toEqual({ level: 'info', format: 'json' });
+		expect(logSettings({}, true)).toEqual({ level: 'info', format: 'pretty' });
+		expect(logSettings({ LOG_LEVEL: ' DEBUG ', LOG_FORMAT: 'json' }, true)).toEqual({
+			level: 'debug',
+			format: 'json'
+		});
+		expect(logSettings({ LOG_LEVEL: 'error', LOG_FORMAT: 'pretty' }, false)).toEqual({
+			level: 'error',
+			format: 'pretty'
+		});
+	});
+
+	it('refuses a level or format it does not know, naming the variable', () => {
+		expect(() => logSettings({ LOG_LEVEL: 'verbose' }, false)).toThrow(/LOG_LEVEL must be one of/);
+		expect(() => logSettings({ LOG_FORMAT: 'xml' }, false)).toThrow(/LOG_FORMAT must be one of/);
+	});
+});
+
+describe('log levels', () => {
+	afterEach(() => {
+		configureLog({ level: 'info', format: 'json' });
+		vi.restoreAllMocks();
+	});
+
+	it('writes only events at LOG_LEVEL or more important', () => {
+		const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+		const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+		configureLog({ level: 'warn', format: 'json' });
+		log.debug('d');
+		log.info('i');
+		log.warn('w');
+		log.error('e');
+		expect(out).not.toHaveBeenCalled();
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(err).toHaveBeenCalledTimes(1);
+		configureLog({ level: 'debug', format: 'pretty' });
+		expect(logs('debug')).toBe(true);
+		log.debug('d', { n: 1 });
+		expect(out).toHaveBeenCalledTimes(1);
+		expect(String(out.mock.calls[0]![0])).toMatch(/^\d\d:\d\d:\d\d\.\d{3} DEBUG d n=1$/);
 	});
 });

@@ -8,6 +8,7 @@ import type { SessionUser } from './session';
 import type { ApiScope } from '$lib/server/db/schema';
 import { apiError } from '$lib/server/http/api';
 import { checkToken, type ApiCaller } from '$lib/server/integrations/tokens';
+import { metricsAccess, metricsToken } from '$lib/server/observability/metrics-access';
 import { needsStepUp } from './mfa-policy';
 import { can, canOnTeam, type Membership, type Permission, type TeamAction } from './policy';
 
@@ -130,6 +131,30 @@ export async function requireApiToken(
 			{ 'WWW-Authenticate': challenge }
 		)
 	};
+}
+
+/**
+ * /metrics: the METRICS_TOKEN as a Bearer token or, when none is set, a request from this
+ * machine that no proxy forwarded (observability/metrics-access.ts). Answers the refusal to
+ * send (401 with a challenge, or 404 as if there were no such page), or null.
+ */
+export function requireMetricsAccess(
+	event: Pick<RequestEvent, 'locals' | 'request'>
+): Response | null {
+	const access = metricsAccess(event.request.headers, event.locals.ip, metricsToken(process.env));
+	if (access.allowed) return null;
+	const headers: Record<string, string> = {
+		'Content-Type': 'text/plain',
+		'Cache-Control': 'no-store'
+	};
+	if (access.status === 401) {
+		headers['WWW-Authenticate'] = access.challenge;
+		return new Response('Send the METRICS_TOKEN as "Authorization: Bearer …".\n', {
+			status: 401,
+			headers
+		});
+	}
+	return new Response('Not found\n', { status: 404, headers });
 }
 
 /**

@@ -13,7 +13,8 @@ import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
 import { withDrizzleParsers } from './pglite-parsers';
-import { withPreparedStatements } from './pglite-prepared';
+import { withPreparedStatements, type PreparedStatements } from './pglite-prepared';
+import { withPostgresQueryTiming, withQueryTiming } from './query-timing';
 
 /** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -24,6 +25,17 @@ export interface DatabaseHandle {
 	db: Database;
 	kind: 'pglite' | 'postgres';
 	close(): Promise<void>;
+	/** What /metrics says about the database, read when scraped. */
+	stats?(): DatabaseStats;
+}
+
+export interface DatabaseStats {
+	/** Connections at most (PGlite has one). */
+	connections: number;
+	/** PGlite's WebAssembly memory, which grows and never shrinks. */
+	wasmMemoryBytes?: number;
+	/** PGlite's statements kept prepared (pglite-prepared.ts). */
+	preparedStatements?: number;
 }
 
 export interface OpenOptions {
@@ -42,15 +54,20 @@ export const migrationsFolder = path.resolve(process.env.MIGRATIONS_DIR ?? 'driz
 /** Opens the embedded or server database; locks an on-disk embedded data directory to this process. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
 	if (options.url) {
+		const max = options.maxConnections ?? 10;
 		const client = postgres(options.url, {
-			max: options.maxConnections ?? 10,
+			max,
 			onnotice: () => {},
 			connection: { application_name: 'rampart' }
 		});
 		return {
-			db: drizzlePostgres({ client, schema }) as unknown as Database,
+			db: drizzlePostgres({
+				client: withPostgresQueryTiming(client),
+				schema
+			}) as unknown as Database,
 			kind: 'postgres',
-			close: () => client.end({ timeout: 5 })
+			close: () => client.end({ timeout: 5 }),
+			stats: () => ({ connections: max })
 		};
 	}
 	const dataDir = options.dataDir ?? 'memory://';
@@ -70,10 +87,13 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`
 			]
 		});
+		const prepared = withPreparedStatements(withDrizzleParsers(client), client);
 		const db = drizzlePglite({
-			client: withPreparedStatements(withDrizzleParsers(client), client),
+			client: withQueryTiming(prepared),
 			schema
 		}) as unknown as Database;
+		const statements = (prepared as unknown as { preparedStatements: PreparedStatements })
+			.preparedStatements;
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		// `npm run backup` asks the process holding the lock for a consistent copy (backup/live.ts).
 		const stopServing = lock ? serveLiveBackups(dataDir, client, migrationsFolder) : undefined;
@@ -84,7 +104,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 				stopServing?.();
 				await client.close();
 				lock?.release();
-			}
+			},
+			stats: () => ({
+				connections: 1,
+				wasmMemoryBytes: client.Module.wasmMemory.buffer.byteLength,
+				preparedStatements: statements.size
+			})
 		};
 	} catch (e) {
 		lock?.release();

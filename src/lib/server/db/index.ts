@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { migrationsFolder } from './client';
 import { migrateOnStart, poolSize, requireMigrated } from './migrations';
-import { migrateDatabase, openDatabase, type Database, type DatabaseHandle } from './client';
+import {
+	migrateDatabase,
+	openDatabase,
+	type Database,
+	type DatabaseHandle,
+	type DatabaseStats
+} from './client';
 
 export type { Database, Tx } from './client';
 
@@ -43,6 +49,12 @@ export async function isDatabaseReady(): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+/** The application database's kind and figures for /metrics; undefined before it starts. */
+export function databaseStats(): ({ kind: DatabaseHandle['kind'] } & DatabaseStats) | undefined {
+	if (!handle?.stats) return undefined;
+	return { kind: handle.kind, ...handle.stats() };
 }
 
 /** Closes the database cleanly (on SIGTERM/SIGINT). */

@@ -78,6 +78,11 @@ type Entry = { revision: string; at: number; value: Promise<unknown> };
 export type CachePool = 'org' | 'team';
 /** Per database (tests open several in one process), per pool, per key. */
 const cached = new WeakMap<Database, Record<CachePool, Map<string, Entry>>>();
+/** Lookups in the caches of every database, for /metrics: found current, or made afresh. */
+export const cacheLookups: Record<CachePool, { hits: number; misses: number }> = {
+	org: { hits: 0, misses: 0 },
+	team: { hits: 0, misses: 0 }
+};
 /** See dataRevision: bounds how long a value computed during an uncommitted write can last. */
 const MAX_AGE_MS = 60_000;
 /** Keys kept per database and pool. */
@@ -98,8 +103,11 @@ export function cachedForRevision<T>(
 	if (!pools) cached.set(db, (pools = { org: new Map(), team: new Map() }));
 	const values = pools[pool];
 	const hit = values.get(key);
-	if (hit && hit.revision === revision && Date.now() - hit.at < MAX_AGE_MS)
+	if (hit && hit.revision === revision && Date.now() - hit.at < MAX_AGE_MS) {
+		cacheLookups[pool].hits++;
 		return hit.value as Promise<T>;
+	}
+	cacheLookups[pool].misses++;
 	values.delete(key);
 	if (values.size >= LIMIT[pool]) values.delete(values.keys().next().value!);
 	// A real promise: awaiting a drizzle query builder again would run the query again.

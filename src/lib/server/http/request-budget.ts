@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import { isDatabaseUnavailable, isStorageFull } from '$lib/server/db/errors';
 import { rowsOf } from '$lib/server/db/rows';
+import { metricsAccess, metricsToken } from '$lib/server/observability/metrics-access';
 
 /**
  * Every client address has a budget of requests: a token bucket of `burst` tokens refilled at
@@ -211,7 +212,12 @@ export function requestBudgetFor(db: Database, env = process.env): RequestBudget
  * work then either, and reads should.
  */
 export const handleRequestBudget: Handle = async ({ event, resolve }) => {
-	const cost = requestCost(event.request.method, event.route.id);
+	// A scrape that may read /metrics is free like /readyz; a refused one (a token guessed) is not.
+	const cost =
+		event.route.id === '/metrics' &&
+		metricsAccess(event.request.headers, event.locals.ip, metricsToken(process.env)).allowed
+			? 0
+			: requestCost(event.request.method, event.route.id);
 	if (cost === 0) return resolve(event);
 	let spent: Spend;
 	try {
