@@ -19,7 +19,7 @@ const day = (n: number) => new Date(Date.UTC(2026, 4, n, 9));
 describe('scanner names no tool claims', () => {
 	const t = testOrganisation();
 	const admin = () => ({ actorId: t.org.users.find((u) => u.name === 'Admin')!.id, ip: '' });
-	const upload = (team: string, repository: string, at: Date, ...tools: string[]) =>
+	const upload = (team: 'alpha' | 'beta', repository: string, at: Date, ...tools: string[]) =>
 		recordUpload(
 			t.db,
 			{

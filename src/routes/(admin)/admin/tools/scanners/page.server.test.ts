@@ -4,7 +4,14 @@ import type { SessionUser } from '$lib/server/auth/session';
 import { recordUpload } from '$lib/server/findings/record';
 import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
+import type { scannerMappings, unmappedScanners } from '$lib/server/tools/scanner-names';
 import { actions, load } from './+page.server';
+
+interface Data {
+	unmapped: Awaited<ReturnType<typeof unmappedScanners>>;
+	mappings: Awaited<ReturnType<typeof scannerMappings>>;
+	tools: { id: string; name: string }[];
+}
 
 /*
  * The scanner-names page from both sides: an admin sees the names no tool claims and maps one;
@@ -63,7 +70,7 @@ describe('the admin’s scanner names page', () => {
 
 	it('shows an admin the names no tool claims, the tools to map them to and the mappings', async () => {
 		await seed();
-		const data = (await load(event(admin()))) as Awaited<ReturnType<typeof load>> & {};
+		const data = (await load(event(admin()))) as Data;
 		expect(data.unmapped.map((s) => s.key)).toEqual(['platform-iac-scan']);
 		expect(data.unmapped[0]!.teams).toEqual([{ name: 'Alpha', slug: 'alpha' }]);
 		expect(data.tools.some((x) => x.id === 'checkov')).toBe(true);
@@ -104,7 +111,7 @@ describe('the admin’s scanner names page', () => {
 	it('maps a name, then removes the admin’s mapping; the catalogue’s stays', async () => {
 		const mapped = await post('map', admin(), { scanner: 'platform-iac-scan', toolId: 'checkov' });
 		expect(mapped.notice).toContain('Checkov');
-		let data = (await load(event(admin()))) as Awaited<ReturnType<typeof load>> & {};
+		let data = (await load(event(admin()))) as Data;
 		expect(data.unmapped).toEqual([]);
 		expect(data.mappings.find((m) => m.name === 'platform-iac-scan')).toMatchObject({
 			source: 'admin',
@@ -120,7 +127,7 @@ describe('the admin’s scanner names page', () => {
 		expect(await state()).toEqual(before);
 
 		expect((await post('unmap', admin(), { scanner: 'platform-iac-scan' })).notice).toBeTruthy();
-		data = (await load(event(admin()))) as Awaited<ReturnType<typeof load>> & {};
+		data = (await load(event(admin()))) as Data;
 		expect(data.unmapped.map((s) => s.key)).toEqual(['platform-iac-scan']);
 		expect((await state()).audit).toBe(before.audit + 1);
 	});
