@@ -24,11 +24,18 @@ import {
 	type Haproxy,
 	type Instance
 } from './cluster';
+import { startSmtpServer } from '../../src/lib/server/mail/testing/smtp';
 
 const adminUrl = process.env.DATABASE_URL;
 const portBase = Number(process.env.CLUSTER_PORT_BASE ?? 4850);
 const frontPort = portBase;
-const ports = { a: portBase + 1, b: portBase + 2, spare: portBase + 3 };
+const ports = {
+	a: portBase + 1,
+	b: portBase + 2,
+	spare: portBase + 3,
+	c: portBase + 4,
+	d: portBase + 5
+};
 const front = `http://127.0.0.1:${frontPort}`;
 const PASSWORD = 'cluster test password only';
 const DRAIN_SECONDS = 2;
@@ -48,6 +55,7 @@ let sql: postgres.Sql;
 let haproxy: Haproxy;
 const instances: Record<'a' | 'b', Instance> = {} as never;
 let migrateRun: { code: number | null; output: string };
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
 const instanceEnv = (url: string): Record<string, string> => ({
 	DATABASE_URL: url,
@@ -61,7 +69,9 @@ const instanceEnv = (url: string): Record<string, string> => ({
 	RAMPART_DEMO: '1',
 	DEMO_PASSWORD: PASSWORD,
 	// The demo's admin and security people have no second factor; this test is not about that.
-	MFA_REQUIRED_ROLES: ''
+	MFA_REQUIRED_ROLES: '',
+	// Email on, to a real SMTP server in this process: the background jobs send through it.
+	SMTP_URL: smtp.url
 });
 
 const ready = (port: number) => async () =>
@@ -84,6 +94,7 @@ describe.skipIf(!adminUrl)('two instances behind HAProxy on one PostgreSQL', () 
 	beforeAll(async () => {
 		const url = adminUrl!;
 		work = mkdtempSync(path.join(tmpdir(), 'rampart-cluster-'));
+		smtp = await startSmtpServer();
 		release = makeRelease(process.cwd());
 		admin = postgres(url, { max: 1, onnotice: () => {} });
 		await admin.unsafe(`create database ${dbName}`);
@@ -122,6 +133,7 @@ describe.skipIf(!adminUrl)('two instances behind HAProxy on one PostgreSQL', () 
 			await admin.unsafe(`drop database if exists ${emptyDbName} with (force)`);
 			await admin.end({ timeout: 5 });
 		}
+		await smtp?.close();
 		for (const dir of [release, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 	}, 60_000);
 
@@ -264,6 +276,42 @@ describe.skipIf(!adminUrl)('two instances behind HAProxy on one PostgreSQL', () 
 		expect(granted).toBeGreaterThan(240);
 		expect(granted).toBeLessThanOrEqual(300 + Math.ceil(5 * seconds) + 4);
 	});
+
+	it('sends each reminder once though several instances work them out', async () => {
+		// The open cycle falls due in a week; two more instances start together and each works out
+		// the reminders as it starts, while every instance's outbox worker sends what is queued.
+		const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+		await sql`update cycle set due_on = ${inAWeek} where status = 'open'`;
+		const env = instanceEnv(withDatabase(adminUrl!, dbName));
+		const extra = [
+			startInstance(release, 'c', ports.c, env),
+			startInstance(release, 'd', ports.d, env)
+		];
+		try {
+			await Promise.all(extra.map((i) => waitFor(`instance ${i.name}`, ready(i.port), 120_000)));
+			const expected = await sql<{ email: string }[]>`
+				select u.email from reminder_sent r
+				join "user" u on u.id::text = split_part(r.key, ':', 4)
+				where r.key like 'assessment_due:7:%'`;
+			expect(expected.length).toBeGreaterThan(0);
+			const due = () =>
+				smtp.received.filter((m) => / assessment is due /.test(m.mail.subject ?? ''));
+			await waitFor(
+				'the reminders to be sent',
+				async () => due().length >= expected.length,
+				30_000
+			);
+			// Another round of every worker (they look every 3 s) sends nothing more.
+			await sleep(4000);
+			const sent = due().flatMap((m) => m.to);
+			expect(sent.length).toBe(expected.length);
+			expect(new Set(sent).size).toBe(sent.length);
+			expect([...sent].sort()).toEqual(expected.map((e) => e.email).sort());
+		} finally {
+			for (const i of extra) i.child.kill('SIGTERM');
+			await Promise.all(extra.map((i) => i.exited));
+		}
+	}, 150_000);
 
 	it('loses no acknowledged save when an instance stops during a load, and leaves the balancer first', async () => {
 		const [lead] = await sql<{ email: string; slug: string; id: string; practice: string }[]>`
