@@ -1,10 +1,10 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { Model } from '$lib/server/model/types';
-import { loadAnswers, practiceResultColumns, type listTeamAssessments } from './assessments';
+import { practiceResultColumns, type listTeamAssessments } from './assessments';
 
-type TeamAssessment = Awaited<ReturnType<typeof listTeamAssessments>>[number];
+export type TeamAssessment = Awaited<ReturnType<typeof listTeamAssessments>>[number];
 
 const TREND_EPSILON = 0.05;
 
@@ -20,7 +20,7 @@ export async function teamPicture(
 	const [current, previous] = assessments;
 	if (!current) return null;
 	const ids = [current.id, ...(previous ? [previous.id] : [])];
-	const [practiceRows, phaseRows] = await Promise.all([
+	const [practices, phases, answers] = await Promise.all([
 		db
 			.select(practiceResultColumns)
 			.from(table.assessmentPractice)
@@ -32,8 +32,40 @@ export async function teamPicture(
 				score: table.assessmentPhase.score
 			})
 			.from(table.assessmentPhase)
-			.where(inArray(table.assessmentPhase.assessmentId, ids))
+			.where(inArray(table.assessmentPhase.assessmentId, ids)),
+		db
+			.select({ criterionId: table.answer.criterionId, value: table.answer.value })
+			.from(table.answer)
+			.where(eq(table.answer.assessmentId, current.id))
 	]);
+	return pictureOf(model, assessments, {
+		practices,
+		phases,
+		answers: new Map(answers.map((a) => [a.criterionId, a.value]))
+	});
+}
+
+/** What the picture is made of: the newest two assessments' practice and phase rows, the newest's answers. */
+export interface PictureRows {
+	practices: readonly PicturePracticeRow[];
+	phases: readonly { assessmentId: string; phase: string; score: number | null }[];
+	/** The newest assessment's answer values by criterion id. */
+	answers: ReadonlyMap<string, number | null>;
+}
+
+type PicturePracticeRow = Pick<
+	typeof table.assessmentPractice.$inferSelect,
+	'assessmentId' | 'practiceId' | 'notApplicable' | 'target' | 'score' | 'achievedLevel'
+>;
+
+/** teamPicture from rows already read (the team page reads them with the rest of the page). */
+export function pictureOf(
+	model: Model,
+	assessments: readonly TeamAssessment[],
+	{ practices: practiceRows, phases: phaseRows, answers }: PictureRows
+) {
+	const [current, previous] = assessments;
+	if (!current) return null;
 	const practiceOf = (assessmentId: string, practiceId: string) =>
 		practiceRows.find((r) => r.assessmentId === assessmentId && r.practiceId === practiceId);
 	const phaseOf = (assessmentId: string, phase: string) =>
@@ -86,17 +118,12 @@ export async function teamPicture(
 		.sort((a, b) => a.score - b.score || a.achievedLevel - b.achievedLevel)
 		.slice(0, 3)
 		.map((p) => ({ practice: p, level: model.practiceById.get(p.id)!.levels[p.achievedLevel]! }));
-	const answers = await loadAnswers(
-		db,
-		current.id,
-		weakest.flatMap(({ level }) => level.criteria.map((c) => c.id))
-	);
 	const nextSteps = weakest.map(({ practice: p, level }) => ({
 		...p,
 		nextLevel: level.level,
 		nextLevelTitle: level.title,
 		criteria: level.criteria
-			.map((c) => ({ id: c.id, text: c.text, value: answers.get(c.id)?.value ?? null }))
+			.map((c) => ({ id: c.id, text: c.text, value: answers.get(c.id) ?? null }))
 			.filter((c) => c.value !== 1)
 	}));
 

@@ -149,7 +149,8 @@ export async function readPlanPage(
 }
 
 /** A JSON array of the items matching `where`, with owner name and cycle. */
-function itemsJson(where: SQL) {
+/** A JSON list of plan items (with owner and cycle names) matching `where`, as a subquery. */
+export function itemsJson(where: SQL) {
 	const pi = table.planItem;
 	return sql`select coalesce(json_agg(json_build_object(
 			'id', ${pi.id}, 'practiceId', ${pi.practiceId}, 'criterionId', ${pi.criterionId},
@@ -230,6 +231,17 @@ export async function teamPlanSummary(
 	const { items, current } = await readTeamPlan(db, teamId, assessment?.id ?? null, {
 		openOnly: true
 	});
+	return planSummaryOf(model, items, current, assessment, on);
+}
+
+/** teamPlanSummary from the open items and answers already read (the team page reads them with the rest). */
+export function planSummaryOf(
+	model: Model,
+	items: readonly PlanItemRow[],
+	current: CurrentAnswers | null,
+	assessment: CurrentAssessment | null,
+	on = today()
+) {
 	const described = items
 		.map((i) => describeItem(model, i, current, assessment, on))
 		.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.id.localeCompare(b.id));

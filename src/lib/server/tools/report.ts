@@ -165,28 +165,32 @@ function toolUseAcrossTeams(db: Database) {
 export async function toolsUsedForPractices(
 	db: Database,
 	practiceIds: readonly string[],
-	excludeTeamId: string
+	excludeTeamId: string,
+	/** The team's adopted and enforced tools, when the caller has read them (the team page). */
+	ownTools?: readonly string[]
 ) {
 	if (!practiceIds.length) return new Map<string, { name: string; teams: number }[]>();
 	// The organisation's counts are shared by every team page and computed once per data
 	// revision; the team's own tools are then taken out of them.
 	const [all, own] = await Promise.all([
 		byRevision(db, 'tools.useAcrossTeams', () => toolUseAcrossTeams(db)),
-		db
-			.select({ toolId: table.toolAdoption.toolId })
-			.from(table.toolAdoption)
-			.innerJoin(
-				table.team,
-				and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
-			)
-			.where(
-				and(
-					eq(table.toolAdoption.teamId, excludeTeamId),
-					sql`${table.toolAdoption.state} in ('adopted', 'enforced')`
+		ownTools ??
+			db
+				.select({ toolId: table.toolAdoption.toolId })
+				.from(table.toolAdoption)
+				.innerJoin(
+					table.team,
+					and(eq(table.team.id, table.toolAdoption.teamId), eq(table.team.active, true))
 				)
-			)
+				.where(
+					and(
+						eq(table.toolAdoption.teamId, excludeTeamId),
+						sql`${table.toolAdoption.state} in ('adopted', 'enforced')`
+					)
+				)
+				.then((rows) => rows.map((r) => r.toolId))
 	]);
-	const mine = new Set(own.map((o) => o.toolId));
+	const mine = new Set(own);
 	const rows = all
 		.map((r) => ({ ...r, teams: r.teams - (mine.has(r.toolId) ? 1 : 0) }))
 		.filter((r) => r.teams > 0);

@@ -23,47 +23,71 @@ export async function progressByUser(
 	training: Training,
 	userIds?: readonly string[]
 ): Promise<ProgressLookup> {
+	if (userIds && !userIds.length) return progressOf(training, [], []);
+	const lessonFilter = userIds ? inArray(table.lessonProgress.userId, [...userIds]) : undefined;
+	const quizFilter = userIds ? inArray(table.quizAttempt.userId, [...userIds]) : undefined;
+	const [lessons, quizzes] = await Promise.all([
+		db
+			.select({
+				userId: table.lessonProgress.userId,
+				moduleId: table.lessonProgress.moduleId,
+				lessons: sql<string[]>`array_agg(${table.lessonProgress.lessonId})`
+			})
+			.from(table.lessonProgress)
+			.where(lessonFilter)
+			.groupBy(table.lessonProgress.userId, table.lessonProgress.moduleId),
+		db
+			.select({
+				userId: table.quizAttempt.userId,
+				moduleId: table.quizAttempt.moduleId,
+				attempts: sql<number>`count(*)::int`,
+				passed: sql<boolean>`bool_or(${table.quizAttempt.passed})`,
+				bestScore: sql<number>`max(${table.quizAttempt.score})`
+			})
+			.from(table.quizAttempt)
+			.where(quizFilter)
+			.groupBy(table.quizAttempt.userId, table.quizAttempt.moduleId)
+	]);
+	return progressOf(training, lessons, quizzes);
+}
+
+/** Completed lessons of one learner in one module, as read grouped. */
+export interface LessonRows {
+	userId: string;
+	moduleId: string;
+	lessons: string[];
+}
+
+/** Quiz attempts of one learner at one module, as read grouped. */
+export interface QuizRows {
+	userId: string;
+	moduleId: string;
+	attempts: number;
+	passed: boolean;
+	bestScore: number | string | null;
+}
+
+/** progressByUser from rows already read (the team page reads them with the rest of the page). */
+export function progressOf(
+	training: Training,
+	lessons: readonly LessonRows[],
+	quizzes: readonly QuizRows[]
+): ProgressLookup {
 	const byUser = new Map<string, Map<string, { lessons: string[]; quiz?: QuizRecord }>>();
-	if (!userIds || userIds.length) {
-		const lessonFilter = userIds ? inArray(table.lessonProgress.userId, [...userIds]) : undefined;
-		const quizFilter = userIds ? inArray(table.quizAttempt.userId, [...userIds]) : undefined;
-		const [lessons, quizzes] = await Promise.all([
-			db
-				.select({
-					userId: table.lessonProgress.userId,
-					moduleId: table.lessonProgress.moduleId,
-					lessons: sql<string[]>`array_agg(${table.lessonProgress.lessonId})`
-				})
-				.from(table.lessonProgress)
-				.where(lessonFilter)
-				.groupBy(table.lessonProgress.userId, table.lessonProgress.moduleId),
-			db
-				.select({
-					userId: table.quizAttempt.userId,
-					moduleId: table.quizAttempt.moduleId,
-					attempts: sql<number>`count(*)::int`,
-					passed: sql<boolean>`bool_or(${table.quizAttempt.passed})`,
-					bestScore: sql<number>`max(${table.quizAttempt.score})`
-				})
-				.from(table.quizAttempt)
-				.where(quizFilter)
-				.groupBy(table.quizAttempt.userId, table.quizAttempt.moduleId)
-		]);
-		const entry = (userId: string, moduleId: string) => {
-			let modules = byUser.get(userId);
-			if (!modules) byUser.set(userId, (modules = new Map()));
-			let e = modules.get(moduleId);
-			if (!e) modules.set(moduleId, (e = { lessons: [] }));
-			return e;
+	const entry = (userId: string, moduleId: string) => {
+		let modules = byUser.get(userId);
+		if (!modules) byUser.set(userId, (modules = new Map()));
+		let e = modules.get(moduleId);
+		if (!e) modules.set(moduleId, (e = { lessons: [] }));
+		return e;
+	};
+	for (const r of lessons) entry(r.userId, r.moduleId).lessons = r.lessons;
+	for (const r of quizzes) {
+		entry(r.userId, r.moduleId).quiz = {
+			attempts: r.attempts,
+			passed: r.passed,
+			bestScore: r.bestScore === null ? null : Number(r.bestScore)
 		};
-		for (const r of lessons) entry(r.userId, r.moduleId).lessons = r.lessons;
-		for (const r of quizzes) {
-			entry(r.userId, r.moduleId).quiz = {
-				attempts: r.attempts,
-				passed: r.passed,
-				bestScore: r.bestScore === null ? null : Number(r.bestScore)
-			};
-		}
 	}
 	const empty = emptyProgress(training);
 	const cache = new Map<string, LearnerProgress>();

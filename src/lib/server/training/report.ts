@@ -4,7 +4,7 @@ import * as table from '$lib/server/db/schema';
 import { overdueAssignments, today } from './assignments';
 import { trackProgress } from './completion';
 import { getTraining } from './load-training';
-import { progressByUser } from './progress';
+import { progressByUser, type ProgressLookup } from './progress';
 import { CHAMPION_TRACK_ID, type Training } from './types';
 
 /** Active members of active teams (all teams, or one), with their champion flag. */
@@ -38,16 +38,25 @@ export async function championProgress(
 	db: Tx,
 	teamId: string,
 	training = getTraining(),
-	/** The team's active champions when the caller has read them already (the team page). */
+	/** The team's active champions when the caller has read them already. */
 	known?: readonly { userId: string; name: string }[]
 ) {
-	const track = training.trackById.get(CHAMPION_TRACK_ID)!;
 	const champions = known ?? (await teamMembers(db, teamId)).filter((m) => m.champion);
 	const progress = await progressByUser(
 		db,
 		training,
 		champions.map((c) => c.userId)
 	);
+	return championsProgressOf(training, champions, progress);
+}
+
+/** championProgress from progress already read (the team page reads it with the rest of the page). */
+export function championsProgressOf(
+	training: Training,
+	champions: readonly { userId: string; name: string }[],
+	progress: ProgressLookup
+) {
+	const track = training.trackById.get(CHAMPION_TRACK_ID)!;
 	return champions.map((c) => {
 		const p = trackProgress(track, progress.of(c.userId));
 		const next = p.nextModuleId ? training.moduleById.get(p.nextModuleId)! : null;

@@ -4,45 +4,60 @@ import { addMemberSchema, updateMemberSchema, userIdSchema } from '$lib/schemas/
 import { requireTeamAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { addTeamMember, removeTeamMember, updateTeamMember } from '$lib/server/teams/members';
-import { listTeamMembers, teamOrgUnit } from '$lib/server/teams/teams';
-import { listTeamAssessments } from '$lib/server/assessments/assessments';
-import { teamPicture } from '$lib/server/assessments/team-picture';
+import { readTeamPage } from '$lib/server/teams/team-page';
+import { pictureOf } from '$lib/server/assessments/team-picture';
 import { getModel } from '$lib/server/model/load-model';
-import { teamPlanSummary } from '$lib/server/plan/read';
-import { onDutyByTeam } from '$lib/server/responsibility/report';
+import { planSummaryOf } from '$lib/server/plan/read';
+import { today } from '$lib/server/plan/rules';
+import { onDuty as dutyOf } from '$lib/server/responsibility/rota';
 import { toolsUsedForPractices } from '$lib/server/tools/report';
-import { championProgress } from '$lib/server/training/report';
+import { getTraining } from '$lib/server/training/load-training';
+import { progressOf } from '$lib/server/training/progress';
+import { championsProgressOf } from '$lib/server/training/report';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, team, membership } = await requireTeamAccess(event, event.params.slug, 'view');
 	const db = event.locals.db;
-	const teamAssessments = listTeamAssessments(db, team.id);
-	const teamMembers = listTeamMembers(db, team.id);
-	const [members, unit, assessments, picture, champions] = await Promise.all([
-		teamMembers,
-		teamOrgUnit(db, team.orgUnitId),
-		teamAssessments,
-		// The picture compares the newest two of the same list.
-		teamAssessments.then((list) => teamPicture(db, getModel(), list)),
-		// Champions are active members of an active team (as the training report counts them).
-		teamMembers.then((list) =>
-			championProgress(
-				db,
-				team.id,
-				undefined,
-				team.active ? list.filter((m) => m.champion && m.active) : []
-			)
-		)
-	]);
-	const [toolHints, duty, plan] = await Promise.all([
-		toolsUsedForPractices(db, picture?.nextSteps.map((s) => s.id) ?? [], team.id),
-		onDutyByTeam(db, [team.id]),
-		// One query: the open items and what the newest assessment says about them.
-		teamPlanSummary(db, getModel(), team.id, assessments[0] ?? null)
-	]);
+	const model = getModel();
+	const rows = await readTeamPage(db, team.id);
+	const { members, assessments, unit } = rows;
+	const picture = pictureOf(model, assessments, {
+		practices: rows.practices,
+		phases: rows.phases,
+		answers: new Map(rows.answers)
+	});
+	// Champions are active members of an active team (as the training report counts them).
+	const training = getTraining();
+	const champions = championsProgressOf(
+		training,
+		team.active ? members.filter((m) => m.champion && m.active) : [],
+		progressOf(training, rows.lessons, rows.quizzes)
+	);
+	const toolHints = await toolsUsedForPractices(
+		db,
+		picture?.nextSteps.map((s) => s.id) ?? [],
+		team.id,
+		rows.ownTools
+	);
+	const newest = assessments[0] ?? null;
+	const plan = planSummaryOf(
+		model,
+		rows.plan,
+		newest
+			? {
+					practices: new Map(
+						rows.practices.filter((p) => p.assessmentId === newest.id).map((p) => [p.practiceId, p])
+					),
+					answers: new Map(rows.answers)
+				}
+			: null,
+		newest
+	);
+	const onDuty = rows.rota
+		? dutyOf({ ...rows.rota, swaps: new Map(rows.rota.swaps) }, today())
+		: undefined;
 	const nameOf = (userId?: string) => members.find((m) => m.userId === userId)?.name ?? null;
-	const onDuty = duty.get(team.id);
 	return {
 		team: { name: team.name, slug: team.slug, description: team.description, active: team.active },
 		onDuty: onDuty
