@@ -30,6 +30,7 @@ import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
 import { mailSettings } from '$lib/server/mail/settings';
+import { ssoSettings } from '$lib/server/auth/oidc/settings';
 import { startMailService } from '$lib/server/mail/service';
 import { startChatService } from '$lib/server/chat/service';
 import { configureLog, log, logSettings } from '$lib/server/log';
@@ -51,6 +52,8 @@ export const init: ServerInit = async () => {
 		mailSettings(process.env);
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);
+		// Refuses a wrong or half-done single sign-on or LOCAL_PASSWORDS setting.
+		ssoSettings();
 		configureLog(logSettings(process.env, Boolean(process.stdout.isTTY)));
 		metricsToken(process.env);
 		mfaRequiredRoles(process.env);

@@ -25,6 +25,10 @@ const anonymous = [
 	'(public)/invite/[token]/+page.server.ts actions.default',
 	'(public)/login/+page.server.ts load',
 	'(public)/login/+page.server.ts actions.default',
+	// Single sign-on: starting it, and the provider's answer (its code, state and nonce are the
+	// credential, checked against the flow this browser started).
+	'(public)/login/oidc/+server.ts GET',
+	'(public)/login/oidc/callback/+page.server.ts load',
 	// Asking for a reset link (same answer for any address, throttled like sign-in), and using
 	// one: the emailed token is the credential.
 	'(public)/reset-password/+page.server.ts load',

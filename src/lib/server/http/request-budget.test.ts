@@ -26,6 +26,9 @@ describe('what a request costs', () => {
 		expect(requestCost('GET', '/(public)/login')).toBe(1);
 		for (const route of passwordRoutes) expect(requestCost('POST', route)).toBe(PASSWORD_COST);
 		expect(requestCost('GET', '/readyz')).toBe(0);
+		// Signing in through the OpenID provider: a token exchange and a session per GET.
+		expect(requestCost('GET', '/(public)/login/oidc')).toBe(3);
+		expect(requestCost('GET', '/(public)/login/oidc/callback')).toBe(3);
 	});
 
 	it('reads its settings from the environment and refuses nonsense', () => {

@@ -43,12 +43,22 @@ export const passwordRoutes: ReadonlySet<string> = new Set([
 	'/(app)/account'
 ]);
 
+/**
+ * GETs that sign in through the OpenID provider (a discovery, a token exchange, a session) cost
+ * what a write does.
+ */
+const signInGets: ReadonlySet<string> = new Set([
+	'/(public)/login/oidc',
+	'/(public)/login/oidc/callback'
+]);
+
 /** Health checks are free: load balancers poll them from one address all day. */
 const freeRoutes: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /** What one request costs. */
 export function requestCost(method: string, routeId: string | null): number {
 	if (routeId && freeRoutes.has(routeId)) return 0;
+	if (routeId && signInGets.has(routeId)) return WRITE_COST;
 	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return READ_COST;
 	return routeId && passwordRoutes.has(routeId) ? PASSWORD_COST : WRITE_COST;
 }
