@@ -80,7 +80,7 @@ describe('team chat', () => {
 
 	it('accepts only the chat services’ webhook hosts over HTTPS', () => {
 		const env = {};
-		expect(webhookProblem('https://hooks.slack.com/services/T0/B0/x', env)).toBeNull();
+		expect(webhookProblem('https://hooks.slack.com/triggers/example', env)).toBeNull();
 		expect(webhookProblem('https://acme.webhook.office.com/webhookb2/x', env)).toBeNull();
 		for (const bad of [
 			'http://hooks.slack.com/services/x',
