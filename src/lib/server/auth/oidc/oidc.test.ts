@@ -33,7 +33,8 @@ const accounts = {
 	uma: { email: 'uma@example.com', email_verified: false, name: 'Uma Unverified' },
 	eve: { email: 'eve@elsewhere.test', email_verified: true, name: 'Eve' },
 	lee: { email: 'lee@example.com', email_verified: true, name: 'Lee' },
-	dan: { email: 'dan@example.com', email_verified: true, name: 'Dan' }
+	dan: { email: 'dan@example.com', email_verified: true, name: 'Dan' },
+	nia: { email: 'nia@example.com', email_verified: true, name: 'Nia' }
 };
 const meta = { ip: '192.0.2.77', userAgent: 'vitest' };
 /** A configuration's server metadata as plain JSON, to build a changed one from. */
@@ -287,6 +288,14 @@ describe('single sign-on through a real OpenID provider', () => {
 		expect(
 			await handle.db.select().from(table.oidcIdentity).where(eq(table.oidcIdentity.subject, 'uma'))
 		).toEqual([]);
+	});
+
+	it('reads the verification from the configured claim (Entra ID: xms_edov)', async () => {
+		const before = await counts();
+		const { callback, flow } = await authorize('nia');
+		const strict = { ...settings, emailVerifiedClaim: 'xms_edov' };
+		const result = await completeOidcSignIn(handle.db, strict, local, config, callback, flow, meta);
+		await expectRefused(result, 'email_unverified', before);
 	});
 
 	it('refuses an email domain that is not allowed', async () => {

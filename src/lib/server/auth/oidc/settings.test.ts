@@ -21,7 +21,11 @@ describe('single sign-on settings', () => {
 			name: 'single sign-on',
 			allowedDomains: null,
 			roleClaim: null,
-			defaultRole: 'member'
+			defaultRole: 'member',
+			emailVerifiedClaim: 'email_verified'
+		});
+		expect(oidcSettings({ ...base, OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' })).toMatchObject({
+			emailVerifiedClaim: 'xms_edov'
 		});
 	});
 

@@ -15,6 +15,8 @@ export interface OidcSettings {
 	/** Group name → global role. */
 	roleMap: ReadonlyMap<string, GlobalRole>;
 	defaultRole: GlobalRole;
+	/** The boolean claim saying the email is verified (Entra ID: `xms_edov`). */
+	emailVerifiedClaim: string;
 }
 
 /** Who may sign in with a password. */
@@ -114,7 +116,8 @@ export function oidcSettings(env: Env = process.env): OidcSettings | null {
 		allowedDomains: allowedDomains.length > 0 ? allowedDomains : null,
 		roleClaim,
 		roleMap,
-		defaultRole: role('OIDC_DEFAULT_ROLE', env.OIDC_DEFAULT_ROLE?.trim() || 'member')
+		defaultRole: role('OIDC_DEFAULT_ROLE', env.OIDC_DEFAULT_ROLE?.trim() || 'member'),
+		emailVerifiedClaim: env.OIDC_EMAIL_VERIFIED_CLAIM?.trim() || 'email_verified'
 	};
 }
 

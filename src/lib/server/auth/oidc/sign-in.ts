@@ -110,7 +110,7 @@ async function resolveUser(
 	}
 	// First sign-in of this subject: only a verified email may find or make its user.
 	if (!email) return { refusal: 'email_missing' };
-	if (claims.email_verified !== true) return { refusal: 'email_unverified' };
+	if (claims[settings.emailVerifiedClaim] !== true) return { refusal: 'email_unverified' };
 	const [byEmail] = await tx
 		.select(userColumns)
 		.from(table.user)
