@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configureLog, log, logLine, logs, logSettings, prettyLine } from './log';
+import { configureLog, flushLog, log, logLine, logs, logSettings, prettyLine } from './log';
 
 // Nothing a visitor sends may break a log line: no line break, no control character, no
 // direction override, no separator that a log reader takes for a line break.
@@ -66,16 +66,29 @@ describe('log', () => {
 	it('writes one line per event: errors and warnings to standard error, the rest to standard output', () => {
 		const error = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-		const info = vi.spyOn(console, 'log').mockImplementation(() => {});
+		const info = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 		log.error('e', { path: '/a\nb' });
 		log.warn('w');
 		log.info('i');
+		flushLog();
 		for (const spy of [error, warn, info]) {
 			expect(spy).toHaveBeenCalledTimes(1);
-			expect(spy.mock.calls[0]).toHaveLength(1);
-			expect(String(spy.mock.calls[0]![0])).not.toMatch(UNSAFE);
+			expect(String(spy.mock.calls[0]![0]).trimEnd()).not.toMatch(UNSAFE);
 		}
 		expect(JSON.parse(error.mock.calls[0]![0])).toMatchObject({ level: 'error', path: '/a\nb' });
+		expect(JSON.parse(String(info.mock.calls[0]![0]))).toMatchObject({ level: 'info', msg: 'i' });
+	});
+
+	it('writes the information lines of one turn of the event loop together, each on its own line', async () => {
+		const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+		log.info('one', { n: 1 });
+		log.info('two\nthree');
+		expect(out).not.toHaveBeenCalled();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(out).toHaveBeenCalledTimes(1);
+		const lines = String(out.mock.calls[0]![0]).split('\n');
+		expect(lines.pop()).toBe('');
+		expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['one', 'two\nthree']);
 	});
 });
 
@@ -125,7 +138,7 @@ describe('log levels', () => {
 	});
 
 	it('writes only events at LOG_LEVEL or more important', () => {
-		const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+		const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 		const err = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 		configureLog({ level: 'warn', format: 'json' });
@@ -133,13 +146,15 @@ describe('log levels', () => {
 		log.info('i');
 		log.warn('w');
 		log.error('e');
+		flushLog();
 		expect(out).not.toHaveBeenCalled();
 		expect(warn).toHaveBeenCalledTimes(1);
 		expect(err).toHaveBeenCalledTimes(1);
 		configureLog({ level: 'debug', format: 'pretty' });
 		expect(logs('debug')).toBe(true);
 		log.debug('d', { n: 1 });
+		flushLog();
 		expect(out).toHaveBeenCalledTimes(1);
-		expect(String(out.mock.calls[0]![0])).toMatch(/^\d\d:\d\d:\d\d\.\d{3} DEBUG d n=1$/);
+		expect(String(out.mock.calls[0]![0])).toMatch(/^\d\d:\d\d:\d\d\.\d{3} DEBUG d n=1\n$/);
 	});
 });

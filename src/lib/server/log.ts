@@ -143,8 +143,25 @@ function write(level: LogLevel, message: string, fields?: LogFields) {
 			: logLine(level, message, fields);
 	if (level === 'error') console.error(line);
 	else if (level === 'warn') console.warn(line);
-	else console.log(line);
+	else if (pending.push(line) === 1) setImmediate(flushLog);
 }
+
+/**
+ * Information lines waiting for the end of this turn of the event loop, then written together:
+ * standard output to a pipe or file is written synchronously, one system call per console.log,
+ * which with a line per request cost a busy server about 0.3 ms of CPU per request.
+ */
+let pending: string[] = [];
+
+/** Writes the information lines still waiting (done by itself after each turn, and at exit). */
+export function flushLog(): void {
+	if (!pending.length) return;
+	const text = `${pending.join('\n')}\n`;
+	pending = [];
+	process.stdout.write(text);
+}
+
+process.once('exit', flushLog);
 
 /** Writes events to standard error (errors, warnings) or standard output (information, debug). */
 export const log = {
