@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import axe from 'axe-core';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
@@ -17,6 +18,19 @@ const codeFor = (secret: string, ahead = 0) =>
 		6
 	);
 
+/** axe's WCAG 2.2 AA and best-practice violations on the page, one line each (as a11y.spec.ts). */
+async function violations(page: Page): Promise<string[]> {
+	await page.evaluate(axe.source);
+	const result = await page.evaluate(
+		(values) =>
+			(window as unknown as { axe: typeof axe }).axe.run(document, {
+				runOnly: { type: 'tag', values }
+			}),
+		['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']
+	);
+	return result.violations.map((v) => `${page.url()}: ${v.id} ×${v.nodes.length}`);
+}
+
 async function passwordStep(page: Page, email: string) {
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(email);
@@ -25,7 +39,8 @@ async function passwordStep(page: Page, email: string) {
 }
 
 test('a member sets up an authenticator app, then signs in with a code and with a recovery code', async ({
-	page
+	page,
+	browser
 }) => {
 	test.setTimeout(60_000);
 	await passwordStep(page, demo.member);
@@ -46,17 +61,21 @@ test('a member sets up an authenticator app, then signs in with a code and with 
 		'true'
 	);
 	expect((await page.locator('.totp-secret').innerText()).replace(/\s+/g, '')).toBe(secret);
+	const found = await violations(page);
 
 	await page.getByLabel('6-digit code from the app').fill(codeFor(secret));
 	await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
 	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
 	const codes = await page.locator('.recovery-codes code').allInnerTexts();
 	expect(codes).toHaveLength(10);
+	found.push(...(await violations(page)));
 
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await passwordStep(page, demo.member);
 	await expect(page).toHaveURL(/\/login\/two-factor/);
 	await expect(page.getByRole('heading', { name: 'Two-factor check' })).toBeVisible();
+	found.push(...(await violations(page)));
+	expect(found).toEqual([]);
 	// The password alone opens nothing: a protected page sends the session back to this step.
 	await page.goto(`${base}/teams/payments-api`);
 	await expect(page).toHaveURL(/\/login\/two-factor\?next=%2Fteams%2Fpayments-api/);
@@ -66,24 +85,29 @@ test('a member sets up an authenticator app, then signs in with a code and with 
 	await expect(page).toHaveURL(`${base}/teams/payments-api`);
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
+	// The recovery code, in a browser without JavaScript: plain forms all the way.
 	await page.getByRole('button', { name: 'Sign out' }).click();
-	await passwordStep(page, demo.member);
-	await page.getByText('Use a recovery code instead').click();
-	await page.getByLabel('Recovery code').fill(codes[0]!);
-	await page.getByRole('button', { name: 'Use recovery code' }).click();
-	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-	await page.goto(`${base}/account/two-factor`);
-	await expect(page.getByText('Recovery codes left: 9 of 10.')).toBeVisible();
+	const noScript = await browser.newContext({ javaScriptEnabled: false });
+	const plain = await noScript.newPage();
+	await passwordStep(plain, demo.member);
+	await plain.getByText('Use a recovery code instead').click();
+	await plain.getByLabel('Recovery code').fill(codes[0]!);
+	await plain.getByRole('button', { name: 'Use recovery code' }).click();
+	await expect(plain.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await plain.goto(`${base}/account/two-factor`);
+	await expect(plain.getByText('Recovery codes left: 9 of 10.')).toBeVisible();
 
 	// Used once, a recovery code is refused after that.
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await passwordStep(page, demo.member);
-	await page.getByText('Use a recovery code instead').click();
-	await page.getByLabel('Recovery code').fill(codes[0]!);
-	await page.getByRole('button', { name: 'Use recovery code' }).click();
+	await plain.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(plain, demo.member);
+	await plain.getByText('Use a recovery code instead').click();
+	await plain.getByLabel('Recovery code').fill(codes[0]!);
+	await plain.getByRole('button', { name: 'Use recovery code' }).click();
 	await expect(
-		page.getByText('That recovery code is not right, or was already used.')
+		plain.getByText('That recovery code is not right, or was already used.')
 	).toBeVisible();
+	await expect(plain.getByLabel('Recovery code')).toHaveAttribute('aria-invalid', 'true');
+	await noScript.close();
 });
 
 test('an admin without a second factor is led to set one up before anything else', async ({
