@@ -80,6 +80,34 @@ export const userTotp = pgTable('user_totp', {
 	createdAt: createdAt()
 });
 
+/** A user's passkeys and security keys (WebAuthn, ES256) as a second factor. */
+export const passkey = pgTable(
+	'passkey',
+	{
+		// The credential id, base64url.
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		// The P-256 public key's coordinates, base64url (a JWK's x and y).
+		publicKeyX: text('public_key_x').notNull(),
+		publicKeyY: text('public_key_y').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('passkey_user_idx').on(t.userId)]
+);
+
+/** WebAuthn challenges: single use, a few minutes, shared by every instance. */
+export const webauthnChallenge = pgTable('webauthn_challenge', {
+	// SHA-256 of the challenge, hex.
+	id: text('id').primaryKey(),
+	userId: uuid('user_id')
+		.notNull()
+		.references(() => user.id, { onDelete: 'cascade' }),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+});
+
 /** Single-use recovery codes, stored as SHA-256 digests (each code is 80 random bits). */
 export const recoveryCode = pgTable(
 	'recovery_code',
