@@ -7,6 +7,7 @@ import { mailSettings } from '$lib/server/mail/settings';
 import { passwordResetEmail } from '$lib/server/mail/templates/password-reset';
 import { checkLoginThrottle, recordLoginFailure } from './login-throttle';
 import { hashPassword, passwordProblem } from './password';
+import { localPasswordSettings, mayUsePassword } from './oidc/settings';
 import { generateSessionToken, invalidateUserSessions, sessionIdFromToken } from './session';
 
 /** How long a reset link works. */
@@ -40,7 +41,9 @@ export async function requestPasswordReset(
 			.from(table.user)
 			.where(eq(table.user.email, email))
 			.for('update');
-		if (!found?.active || !settings) {
+		// With LOCAL_PASSWORDS=off a password opens nothing but the break-glass admin's: no link.
+		const passwordsOff = !mayUsePassword(localPasswordSettings(), email);
+		if (!found?.active || !settings || passwordsOff) {
 			await audit(tx, {
 				actorId: null,
 				action: 'auth.password_reset_requested',

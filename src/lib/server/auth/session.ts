@@ -23,7 +23,7 @@ export interface SessionUser {
 }
 
 /** How a session was signed in. */
-export type AuthMethod = 'password' | 'password+totp' | 'password+recovery_code';
+export type AuthMethod = 'password' | 'password+totp' | 'password+recovery_code' | 'oidc';
 
 export interface Session {
 	id: string;

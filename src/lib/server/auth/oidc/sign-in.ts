@@ -192,11 +192,12 @@ export async function signInWithProvider(
 			.where(
 				and(eq(table.oidcIdentity.issuer, claims.iss), eq(table.oidcIdentity.subject, claims.sub))
 			);
-		const { token, session } = await createSession(tx, user.id, meta, now);
-		await tx
-			.update(table.session)
-			.set({ authMethod: 'oidc' })
-			.where(eq(table.session.id, session.id));
+		const { token, session } = await createSession(
+			tx,
+			user.id,
+			{ ...meta, authMethod: 'oidc' },
+			now
+		);
 		await audit(tx, {
 			actorId: user.id,
 			action: 'auth.sign_in',
