@@ -21,6 +21,7 @@ import {
 } from '$lib/server/http/database-unavailable';
 import { drainOnShutdown } from '$lib/server/http/shutdown';
 import { runMigrateCommand } from '$lib/server/db/migrate-command';
+import { runBackupCommand } from '$lib/server/backup/command';
 import { handleUrlLimit } from '$lib/server/http/url-limit';
 import { startupProblem } from '$lib/server/db/startup-problem';
 import { seedDemoIfRequested } from '$lib/server/demo/seed';
@@ -40,6 +41,10 @@ import { handleRequestLog } from '$lib/server/observability/request-log';
 export const init: ServerInit = async () => {
 	// `node build --migrate` (npm run migrate) migrates and exits before anything is served.
 	if (process.argv.includes('--migrate')) return runMigrateCommand();
+	// `node build --backup …` / `--restore …` (npm run backup, npm run restore): the same.
+	if (process.argv.includes('--backup') || process.argv.includes('--restore')) {
+		return runBackupCommand();
+	}
 	try {
 		// A broken content file stops the app here, naming the file, the place and the problem.
 		const catalogue = getCatalogue(new Set(getModel().practiceById.keys()));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds when the build is missing or older than the sources, then serves the
 // production server in this process (so SIGTERM/SIGINT reach it). `--demo` seeds a sample
-// organisation into an empty database; `--migrate` (`npm run migrate`) migrates and exits.
+// organisation into an empty database; `--migrate` (`npm run migrate`) migrates and exits, as
+// `--backup`/`--restore` (`npm run backup`, `npm run restore`) back up or restore and exit.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -26,13 +27,16 @@ function newestMtime(p) {
 const builtAt = existsSync(entry) ? statSync(entry).mtimeMs : 0;
 const sourcesAt = Math.max(...inputs.map((p) => newestMtime(path.join(root, p))));
 const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+// `--backup`/`--restore` (npm run backup, npm run restore) use the build there is, if any: the
+// server may be running from it, and a rebuild would replace files it still loads pages from.
+const backupCommand = process.argv.includes('--backup') || process.argv.includes('--restore');
 // A release installed with `npm ci --omit=dev` has no Vite: it serves the build it was given.
 if (!existsSync(vite)) {
 	if (!builtAt) {
 		console.error('No build/ here and no Vite to make one: run `npm ci && npm run build` first.');
 		process.exit(1);
 	}
-} else if (builtAt < sourcesAt) {
+} else if (builtAt < sourcesAt && !(backupCommand && builtAt)) {
 	console.log(builtAt ? 'Sources changed since the last build; rebuilding…' : 'Building Rampart…');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: root,
@@ -51,5 +55,8 @@ process.env.ORIGIN ??= `http://${process.env.HOST}:${process.env.PORT}`;
 process.env.BODY_SIZE_LIMIT ??= '10M';
 if (process.argv.includes('--demo')) process.env.RAMPART_DEMO = '1';
 // `--migrate` (npm run migrate): the server's init hook migrates and exits (migrate-command.ts).
-if (!process.argv.includes('--migrate')) console.log(`Rampart on ${process.env.ORIGIN}`);
+// `--backup`/`--restore`: the same, for backups (src/lib/server/backup/command.ts).
+if (!process.argv.includes('--migrate') && !backupCommand) {
+	console.log(`Rampart on ${process.env.ORIGIN}`);
+}
 await import(pathToFileURL(entry).href);
