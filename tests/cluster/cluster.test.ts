@@ -38,7 +38,7 @@ const ports = {
 };
 const front = `http://127.0.0.1:${frontPort}`;
 const PASSWORD = 'cluster test password only';
-const DRAIN_SECONDS = 2;
+const DRAIN_SECONDS = 3;
 
 function withDatabase(url: string, database: string): string {
 	const u = new URL(url);
