@@ -83,8 +83,8 @@ export async function runBackupCommand(
 		console.log(await runBackup(cmd, env));
 		process.exit(0);
 	} catch (e) {
-		if (!(e instanceof BackupError)) throw e;
-		console.error(e.message);
+		// An operator's problem is its message alone; anything else with its stack.
+		console.error(e instanceof BackupError ? e.message : e);
 		process.exit(1);
 	}
 }

@@ -122,7 +122,14 @@ export async function requestLiveBackup(
 	}
 	const id = randomBytes(16).toString('hex');
 	const file = (ext: string) => path.join(dir, `${id}.${ext}`);
-	writeFileSync(file('request'), '', { flag: 'wx', mode: 0o600 });
+	try {
+		writeFileSync(file('request'), '', { flag: 'wx', mode: 0o600 });
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code !== 'EACCES') throw e;
+		throw new BackupError(
+			`Cannot write in ${dir}: run the backup as the user the server runs as (or root).`
+		);
+	}
 	const started = Date.now();
 	try {
 		process.kill(pid, LIVE_BACKUP_SIGNAL);
