@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import { cachedForRevision } from '$lib/server/db/revision';
@@ -18,16 +19,18 @@ describe('the server’s metrics', () => {
 	});
 	afterAll(() => handle?.close());
 
-	it('counts requests by a known method, the route id and the status class only', () => {
+	it('counts requests by a known method, the route id and the status class only', async () => {
 		const before = requestCount('GET', '/(app)/teams/[slug]', '2xx');
 		requestStarted();
-		expect(valueOf(renderMetrics(), 'rampart_http_requests_in_flight')).toBeGreaterThanOrEqual(1);
+		expect(
+			valueOf(await renderMetrics(), 'rampart_http_requests_in_flight')
+		).toBeGreaterThanOrEqual(1);
 		requestEnded('GET', '/(app)/teams/[slug]', 204, 0.012);
 		requestStarted();
 		requestEnded('BREW', null, 999, 0.001);
 		expect(requestCount('GET', '/(app)/teams/[slug]', '2xx')).toBe(before + 1);
 		expect(requestCount('other', 'none', 'other')).toBeGreaterThanOrEqual(1);
-		const text = renderMetrics();
+		const text = await renderMetrics();
 		expect(text).toContain(
 			'rampart_http_request_duration_seconds_bucket{route="/(app)/teams/[slug]",le="0.025"}'
 		);
@@ -35,9 +38,12 @@ describe('the server’s metrics', () => {
 	});
 
 	it('counts cache hits and misses of the per-revision caches', async () => {
-		const series = (result: string) =>
-			valueOf(renderMetrics(), `rampart_cache_lookups_total{pool="team",result="${result}"}`)!;
-		const [hits, misses] = [series('hit'), series('miss')];
+		const series = async (result: string) =>
+			valueOf(
+				await renderMetrics(),
+				`rampart_cache_lookups_total{pool="team",result="${result}"}`
+			)!;
+		const [hits, misses] = [await series('hit'), await series('miss')];
 		let made = 0;
 		const make = async () => ++made;
 		await cachedForRevision(handle.db, 'metrics-test', 'r1', make, 'team');
@@ -45,24 +51,25 @@ describe('the server’s metrics', () => {
 		await cachedForRevision(handle.db, 'metrics-test', 'r1', make, 'team');
 		await cachedForRevision(handle.db, 'metrics-test', 'r2', make, 'team');
 		expect(made).toBe(2);
-		expect(series('hit') - hits).toBe(2);
-		expect(series('miss') - misses).toBe(2);
+		expect((await series('hit')) - hits).toBe(2);
+		expect((await series('miss')) - misses).toBe(2);
 	});
 
 	it('shows the heavy pages queue while pages wait their turn', async () => {
 		let release!: () => void;
 		const blocked = new Promise<void>((r) => (release = r));
 		const runs = [1, 2, 3].map(() => heavyPageGate.run(() => blocked));
-		const text = renderMetrics();
+		await Promise.resolve();
+		const text = await renderMetrics();
 		expect(valueOf(text, 'rampart_heavy_pages_active')).toBe(2);
 		expect(valueOf(text, 'rampart_heavy_pages_waiting')).toBe(1);
 		release();
 		await Promise.all(runs);
-		expect(valueOf(renderMetrics(), 'rampart_heavy_pages_waiting')).toBe(0);
+		expect(valueOf(await renderMetrics(), 'rampart_heavy_pages_waiting')).toBe(0);
 	});
 
-	it('writes process memory, CPU, the upload gate and the build, each once with HELP and TYPE', () => {
-		const text = renderMetrics();
+	it('writes process memory, CPU, the upload gate and the build, each once with HELP and TYPE', async () => {
+		const text = await renderMetrics();
 		expect(valueOf(text, 'process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
 		expect(valueOf(text, 'nodejs_memory_bytes{kind="heap_used"}')).toBeGreaterThan(1_000_000);
 		expect(valueOf(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
@@ -78,5 +85,23 @@ describe('the server’s metrics', () => {
 			expect(line).toMatch(/^[a-z_]+[{ ]/);
 			expect(Number.isNaN(Number(value)) && value !== 'NaN', line).toBe(false);
 		}
+	});
+
+	it('shows the outboxes’ waiting messages, counted in the database, and nothing when none is given', async () => {
+		await handle.db.execute(sql`
+			insert into email_outbox (kind, to_address, subject, text_body, html_body, created_at, sent_at, failed_at)
+			values
+				('k', 'a@example.com', 's', 't', 'h', now() - interval '90 seconds', null, null),
+				('k', 'b@example.com', 's', 't', 'h', now() - interval '10 seconds', null, null),
+				('k', 'c@example.com', 's', 't', 'h', now() - interval '1 hour', now(), null),
+				('k', 'd@example.com', 's', 't', 'h', now() - interval '2 hours', null, now())`);
+		const text = await renderMetrics(handle.db);
+		expect(valueOf(text, 'rampart_outbox_pending{outbox="email"}')).toBe(2);
+		expect(valueOf(text, 'rampart_outbox_pending{outbox="chat"}')).toBe(0);
+		const oldest = valueOf(text, 'rampart_outbox_oldest_pending_seconds{outbox="email"}')!;
+		expect(oldest).toBeGreaterThanOrEqual(90);
+		expect(oldest).toBeLessThan(200);
+		expect(valueOf(text, 'rampart_outbox_oldest_pending_seconds{outbox="chat"}')).toBe(0);
+		expect(await renderMetrics()).not.toContain('rampart_outbox');
 	});
 });

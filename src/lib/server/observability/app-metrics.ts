@@ -4,7 +4,9 @@ import { queriesInFlight, queryDurations } from '$lib/server/db/query-timing';
 import { cacheLookups } from '$lib/server/db/revision';
 import { heavyPageGate } from '$lib/server/http/heavy-pages';
 import { uploadGate } from '$lib/server/integrations/upload-body';
+import type { Database } from '$lib/server/db';
 import { Counter, Gauge, Histogram, Registry, type Labels } from './metrics';
+import { outboxDepths, type OutboxDepth } from './outbox-metrics';
 
 /** The server's series, as /metrics writes them. */
 export const registry = new Registry();
@@ -149,6 +151,31 @@ registry.add(
 	)
 );
 
+/** The outboxes as read for the scrape being answered (undefined when the database did not answer). */
+let outboxes: Record<'email' | 'chat', OutboxDepth> | undefined;
+const byOutbox = (value: (d: OutboxDepth) => number) =>
+	outboxes
+		? (Object.entries(outboxes).map(([name, d]) => [[name], value(d)]) as [Labels, number][])
+		: undefined;
+
+registry.add(
+	new Gauge(
+		'rampart_outbox_pending',
+		'Emails and chat messages waiting to be sent by the background workers (all instances).',
+		() => byOutbox((d) => d.pending),
+		['outbox']
+	)
+);
+
+registry.add(
+	new Gauge(
+		'rampart_outbox_oldest_pending_seconds',
+		'How long the oldest message waiting in each outbox has waited (0: none waits).',
+		() => byOutbox((d) => d.oldestSeconds),
+		['outbox']
+	)
+);
+
 const memory = () => process.memoryUsage();
 
 registry.add(
@@ -204,7 +231,8 @@ registry.add(
 	])
 );
 
-/** Every series in Prometheus's text format. */
-export function renderMetrics(): string {
+/** Every series in Prometheus's text format; with a database, the outboxes' depth too. */
+export async function renderMetrics(db?: Database): Promise<string> {
+	outboxes = db ? await outboxDepths(db).catch(() => undefined) : undefined;
 	return registry.render();
 }
