@@ -111,6 +111,16 @@ test('an unverified email is refused with a clear message', async ({ page }) => 
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });
 
+test('a callback this browser did not start is refused (a code pushed by someone else)', async ({
+	page
+}) => {
+	await page.goto(`${base}/login/oidc/callback?code=stolen-code&state=forged-state`);
+	await expect(page.getByRole('heading', { name: 'Sign-in refused' })).toBeVisible();
+	await expect(page.getByRole('alert')).toContainText('not started in this browser');
+	await page.goto(`${base}/account`);
+	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
+
 test('with local passwords off, only the break-glass admin uses one', async ({ page }) => {
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(demo.member);
