@@ -70,7 +70,7 @@ export async function unmappedScanners(db: Database): Promise<UnmappedScanner[]>
 	);
 }
 
-/** Every mapping, the catalogue's and admins', with the tool and who made it. */
+/** Every mapping, admins' then the catalogue's, with the tool and who made it. */
 export async function scannerMappings(db: Database) {
 	return db
 		.select({
@@ -85,7 +85,12 @@ export async function scannerMappings(db: Database) {
 		.from(table.toolScannerName)
 		.innerJoin(table.tool, eq(table.tool.id, table.toolScannerName.toolId))
 		.leftJoin(table.user, eq(table.user.id, table.toolScannerName.createdBy))
-		.orderBy(asc(table.tool.name), asc(table.toolScannerName.name));
+		.orderBy(
+			// An admin's own first: those are the ones this page can remove.
+			sql`${table.toolScannerName.source} = 'catalogue'`,
+			asc(table.tool.name),
+			asc(table.toolScannerName.name)
+		);
 }
 
 /** The tools a name can be mapped to: the catalogue's tools in use (not retired), by name. */

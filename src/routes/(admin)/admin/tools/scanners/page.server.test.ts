@@ -113,6 +113,8 @@ describe('the admin’s scanner names page', () => {
 		expect(mapped.notice).toContain('Checkov');
 		let data = (await load(event(admin()))) as Data;
 		expect(data.unmapped).toEqual([]);
+		// An admin's own mapping comes first, before the catalogue's.
+		expect(data.mappings[0]!.name).toBe('platform-iac-scan');
 		expect(data.mappings.find((m) => m.name === 'platform-iac-scan')).toMatchObject({
 			source: 'admin',
 			toolId: 'checkov',
