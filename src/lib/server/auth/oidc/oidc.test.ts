@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { hashPassword } from '../password';
 import { providerConfiguration, startFlow, type OidcFlow } from './client';
-import { completeOidcSignIn } from './sign-in';
+import { completeOidcSignIn, signInWithProvider } from './sign-in';
 import { oidcSettings, type LocalPasswordSettings, type OidcSettings } from './settings';
 import { authorizeAt, startTestProvider, TestBrowser, type TestProvider } from './testing/provider';
 
@@ -159,6 +159,29 @@ describe('single sign-on through a real OpenID provider', () => {
 		// No mapped group: the default role.
 		const [after] = await handle.db.select().from(table.user).where(eq(table.user.id, lee!.id));
 		expect(after).toMatchObject({ name: 'Lee Local', role: 'member' });
+	});
+
+	it('makes one user when the same person’s first sign-ins arrive together', async () => {
+		// What the callback passes on once the provider's answer is checked (client.ts).
+		const claims = {
+			iss: a.issuer,
+			sub: 'twin',
+			email: 'twin@example.com',
+			email_verified: true,
+			name: 'Twin'
+		};
+		const before = await userCount();
+		const results = await Promise.all(
+			[1, 2, 3].map(() => signInWithProvider(handle.db, settings, local, claims, meta))
+		);
+		expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+		expect(results.filter((r) => r.ok && r.created)).toHaveLength(1);
+		expect(await userCount()).toBe(before + 1);
+		const links = await handle.db
+			.select()
+			.from(table.oidcIdentity)
+			.where(eq(table.oidcIdentity.subject, 'twin'));
+		expect(links).toHaveLength(1);
 	});
 
 	async function expectRefused(

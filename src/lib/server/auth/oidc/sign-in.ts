@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
+import { isUniqueViolation } from '$lib/server/db/errors';
 import { audit } from '$lib/server/audit/audit-log';
 import { createSession, invalidateUserSessions } from '../session';
 import type { Configuration } from 'openid-client';
@@ -163,57 +164,67 @@ export async function signInWithProvider(
 	type Outcome =
 		| { refusal: OidcRefusalReason; userId?: string }
 		| { token: string; expiresAt: Date; userId: string; created: boolean };
-	const result = await db.transaction(async (tx): Promise<Outcome> => {
-		const found = await resolveUser(tx, settings, claims);
-		if ('refusal' in found) return found;
-		const { user, created, linked } = found;
-		if (!user.active) return { refusal: 'deactivated', userId: user.id };
-		let role = user.role;
-		const breakGlass = local.breakGlassAdmin !== null && user.email === local.breakGlassAdmin;
-		if (settings.roleClaim && !created && !breakGlass) {
-			const next = roleFromClaims(settings, claims);
-			if (next !== role) {
-				await tx.update(table.user).set({ role: next }).where(eq(table.user.id, user.id));
-				await invalidateUserSessions(tx, user.id);
-				await audit(tx, {
-					actorId: user.id,
-					action: 'user.role_changed',
-					targetType: 'user',
-					targetId: user.id,
-					detail: { from: role, to: next, source: 'oidc', claim: settings.roleClaim },
-					ip: meta.ip
-				});
-				role = next;
+	const attempt = () =>
+		db.transaction(async (tx): Promise<Outcome> => {
+			const found = await resolveUser(tx, settings, claims);
+			if ('refusal' in found) return found;
+			const { user, created, linked } = found;
+			if (!user.active) return { refusal: 'deactivated', userId: user.id };
+			let role = user.role;
+			const breakGlass = local.breakGlassAdmin !== null && user.email === local.breakGlassAdmin;
+			if (settings.roleClaim && !created && !breakGlass) {
+				const next = roleFromClaims(settings, claims);
+				if (next !== role) {
+					await tx.update(table.user).set({ role: next }).where(eq(table.user.id, user.id));
+					await invalidateUserSessions(tx, user.id);
+					await audit(tx, {
+						actorId: user.id,
+						action: 'user.role_changed',
+						targetType: 'user',
+						targetId: user.id,
+						detail: { from: role, to: next, source: 'oidc', claim: settings.roleClaim },
+						ip: meta.ip
+					});
+					role = next;
+				}
 			}
-		}
-		await tx
-			.update(table.oidcIdentity)
-			.set({ lastSignInAt: now })
-			.where(
-				and(eq(table.oidcIdentity.issuer, claims.iss), eq(table.oidcIdentity.subject, claims.sub))
+			await tx
+				.update(table.oidcIdentity)
+				.set({ lastSignInAt: now })
+				.where(
+					and(eq(table.oidcIdentity.issuer, claims.iss), eq(table.oidcIdentity.subject, claims.sub))
+				);
+			const { token, session } = await createSession(
+				tx,
+				user.id,
+				{ ...meta, authMethod: 'oidc' },
+				now
 			);
-		const { token, session } = await createSession(
-			tx,
-			user.id,
-			{ ...meta, authMethod: 'oidc' },
-			now
-		);
-		await audit(tx, {
-			actorId: user.id,
-			action: 'auth.sign_in',
-			targetType: 'user',
-			targetId: user.id,
-			detail: {
-				method: 'oidc',
-				issuer: claims.iss,
-				subject: claims.sub,
-				...(created ? { created: true, role } : {}),
-				...(linked && !created ? { linkedByEmail: true } : {})
-			},
-			ip: meta.ip
+			await audit(tx, {
+				actorId: user.id,
+				action: 'auth.sign_in',
+				targetType: 'user',
+				targetId: user.id,
+				detail: {
+					method: 'oidc',
+					issuer: claims.iss,
+					subject: claims.sub,
+					...(created ? { created: true, role } : {}),
+					...(linked && !created ? { linkedByEmail: true } : {})
+				},
+				ip: meta.ip
+			});
+			return { token, expiresAt: session.expiresAt, userId: user.id, created };
 		});
-		return { token, expiresAt: session.expiresAt, userId: user.id, created };
-	});
+	let result: Outcome;
+	try {
+		result = await attempt();
+	} catch (e) {
+		// Two first sign-ins of one person at once (on PostgreSQL): the one that lost the race
+		// for the email or the link finds the other's on its second try.
+		if (!isUniqueViolation(e)) throw e;
+		result = await attempt();
+	}
 	if ('refusal' in result) {
 		await auditOidcRefusal(
 			db,
