@@ -89,6 +89,22 @@ export const uploadQuerySchema = z.object({
 				if (p) ctx.addIssue({ code: 'custom', message: p, input: v });
 			})
 			.optional()
+	),
+	checkout: z.preprocess(
+		optional,
+		z
+			.string()
+			.trim()
+			.max(1000, 'Use at most 1,000 characters for the checkout directory.')
+			.superRefine((v, ctx) => {
+				const p =
+					textProblem(v, 'name') ??
+					(/^(\/|[a-z]:[\\/]|file:\/\/)/i.test(v)
+						? null
+						: 'Give the checkout directory as an absolute path, like /home/runner/work/api/api.');
+				if (p) ctx.addIssue({ code: 'custom', message: p, input: v });
+			})
+			.optional()
 	)
 });
 export type UploadQuery = z.output<typeof uploadQuerySchema>;

@@ -65,6 +65,49 @@ describe('readSarif: locations', () => {
 		expect(path({ uri: 'file:///elsewhere/y.ts' }, run)).toBe('/elsewhere/y.ts');
 	});
 
+	it('makes absolute paths relative to the checkout the upload names or a working directory of the run', () => {
+		const eslint = (dir: string, checkout: string | null) =>
+			readSarif(
+				{
+					version: '2.1.0',
+					runs: [
+						{
+							tool: { driver: { name: 'ESLint' } },
+							results: [
+								{
+									ruleId: 'no-eval',
+									message: { text: 'eval can be harmful.' },
+									locations: [
+										{
+											physicalLocation: {
+												artifactLocation: { uri: `file://${dir}/src/app.js` },
+												region: { startLine: 3 }
+											}
+										}
+									]
+								}
+							]
+						}
+					]
+				},
+				{ checkout }
+			).findings[0]!;
+		const a = eslint('/home/runner/work/api/api', '/home/runner/work/api/api');
+		const b = eslint('/builds/team/api', '/builds/team/api/');
+		expect(a.location.path).toBe('src/app.js');
+		// The same problem in two checkout directories is one finding.
+		expect(b.location.path).toBe('src/app.js');
+		expect(b.key).toBe(a.key);
+		// Without the checkout the path stays absolute (and the key follows the directory).
+		expect(eslint('/builds/team/api', null).location.path).toBe('/builds/team/api/src/app.js');
+		expect(eslint('/elsewhere', '/builds/team/api').location.path).toBe('/elsewhere/src/app.js');
+		// A root of "/" or a relative checkout changes nothing.
+		expect(eslint('/w', '/').location.path).toBe('/w/src/app.js');
+		expect(eslint('/w', 'w').location.path).toBe('/w/src/app.js');
+		const run = { invocations: [{ workingDirectory: { uri: 'file:///srv/ci/checkout/' } }] };
+		expect(path({ uri: 'file:///srv/ci/checkout/lib/x.py' }, run)).toBe('lib/x.py');
+	});
+
 	it('takes the URI of an artifact named by index', () => {
 		const run = {
 			artifacts: [

@@ -25,8 +25,14 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):(.*)$/is;
 const isAbsolute = (uri: string) =>
 	SCHEME.test(uri) || uri.startsWith('/') || uri.startsWith('\\') || /^[a-z]:[\\/]/i.test(uri);
 
-/** Reads a run's `originalUriBaseIds` and `artifacts` once, for every result of the run. */
-export function runFiles(run: Record<string, unknown>): RunFiles {
+/**
+ * Reads a run's `originalUriBaseIds` and `artifacts` once, for every result of the run. Absolute
+ * paths are made relative to a root: a base the log declares, a directory an invocation of the
+ * tool worked in (`invocations[].workingDirectory`), or the checkout directory the upload names
+ * (`?checkout=`, as GitHub's `checkout_path`): ESLint's formatter, for one, writes every file as
+ * an absolute `file:` URI of the machine it ran on.
+ */
+export function runFiles(run: Record<string, unknown>, checkout: string | null = null): RunFiles {
 	const bases = new Map<string, UriBase>();
 	const declared = record(own(run, 'originalUriBaseIds'));
 	for (const [id, value] of Object.entries(declared ?? {}).slice(0, 100)) {
@@ -43,6 +49,14 @@ export function runFiles(run: Record<string, unknown>): RunFiles {
 			const path = normalisePath(joined.uri);
 			if (path) roots.push(path.endsWith('/') ? path : `${path}/`);
 		}
+	}
+	const workingDirectories = list(own(run, 'invocations'))
+		.slice(0, 10)
+		.map((invocation) => own(own(invocation, 'workingDirectory'), 'uri'));
+	for (const uri of [checkout, ...workingDirectories]) {
+		if (typeof uri !== 'string' || !isAbsolute(uri.trim())) continue;
+		const path = normalisePath(uri.trim());
+		if (path && path !== '/') roots.push(path.endsWith('/') ? path : `${path}/`);
 	}
 	roots.sort((a, b) => b.length - a.length);
 	return { bases, roots, artifacts: list(own(run, 'artifacts')) };

@@ -39,7 +39,7 @@ function text(value: unknown): string | null {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
-function readRun(json: Json): Run {
+function readRun(json: Json, checkout: string | null): Run {
 	const tool = record(own(json, 'tool'));
 	const driver = record(own(tool, 'driver'));
 	return {
@@ -51,7 +51,7 @@ function readRun(json: Json): Run {
 		},
 		driver: component(driver),
 		extensions: list(own(tool, 'extensions')).map((e) => component(record(e))),
-		files: runFiles(json)
+		files: runFiles(json, checkout)
 	};
 }
 
@@ -233,8 +233,8 @@ function kindOf(value: unknown): string {
  * uploads. Throws ScanFormatError only when the body is not a SARIF 2.1.0 log at all; a result
  * that cannot be read is counted in `skipped`, never thrown.
  */
-export function readSarif(log: unknown): ScanReport {
-	const reading = sarifReading(log);
+export function readSarif(log: unknown, options: SarifOptions = {}): ScanReport {
+	const reading = sarifReading(log, options);
 	for (;;) {
 		const step = reading.next();
 		if (step.done) return step.value;
@@ -245,8 +245,11 @@ export function readSarif(log: unknown): ScanReport {
  * readSarif for the upload route: the same reading, pausing every few hundred results so that
  * other people's requests are served while a 10,000-result log is read.
  */
-export async function readSarifPausing(log: unknown): Promise<ScanReport> {
-	const reading = sarifReading(log);
+export async function readSarifPausing(
+	log: unknown,
+	options: SarifOptions = {}
+): Promise<ScanReport> {
+	const reading = sarifReading(log, options);
 	for (;;) {
 		const step = reading.next();
 		if (step.done) return step.value;
@@ -257,7 +260,13 @@ export async function readSarifPausing(log: unknown): Promise<ScanReport> {
 /** Results read between two pauses of readSarifPausing (about 5 ms of work). */
 const RESULTS_PER_STEP = 300;
 
-function* sarifReading(log: unknown): Generator<void, ScanReport> {
+/** What the upload says about the log beside it. */
+export interface SarifOptions {
+	/** The absolute directory the repository was checked out in, for tools that write absolute paths. */
+	checkout?: string | null;
+}
+
+function* sarifReading(log: unknown, options: SarifOptions): Generator<void, ScanReport> {
 	const root = record(log);
 	if (!root)
 		throw new ScanFormatError(`not a SARIF 2.1.0 log: expected a JSON object, got ${kindOf(log)}`);
@@ -282,7 +291,7 @@ function* sarifReading(log: unknown): Generator<void, ScanReport> {
 		results += entries.length;
 		let run: Run;
 		try {
-			run = readRun(json);
+			run = readRun(json, options.checkout ?? null);
 		} catch {
 			skipped += entries.length;
 			continue;

@@ -61,6 +61,13 @@ const uploadQuery = [
 		in: 'query',
 		description: 'Tells two analyses by one tool apart (as GitHub code scanning).',
 		schema: { type: 'string', maxLength: 100 }
+	},
+	{
+		name: 'checkout',
+		in: 'query',
+		description:
+			"SARIF only: the absolute directory the repository was checked out in (as GitHub's `checkout_path`). Absolute file paths under it are kept relative to it, so findings keep their keys when the CI machine's directory changes.",
+		schema: { type: 'string', maxLength: 1000, examples: ['/home/runner/work/api/api'] }
 	}
 ];
 

@@ -12,7 +12,7 @@ import { spendUpload } from './upload-rate';
 /** What an upload route takes: its media types and the reader of its format. */
 export interface UploadFormat {
 	mediaTypes: readonly string[];
-	read(json: unknown): ScanReport | Promise<ScanReport>;
+	read(json: unknown, options: { checkout: string | null }): ScanReport | Promise<ScanReport>;
 }
 
 type Event = Pick<RequestEvent, 'request' | 'url' | 'locals'>;
@@ -59,7 +59,7 @@ export async function receiveUpload(
 		}
 		let report: ScanReport;
 		try {
-			report = await format.read(json);
+			report = await format.read(json, { checkout: query.data.checkout ?? null });
 		} catch (e) {
 			if (e instanceof ScanFormatError) return apiError(400, `The body is ${e.message}`);
 			throw e;

@@ -251,6 +251,11 @@ describe('uploads from a pipeline', () => {
 			['a bad ref', () => upload(small(), { query: '?repository=a/b&ref=a..b' }), 400],
 			['a bad commit', () => upload(small(), { query: '?repository=a/b&commit=nothex' }), 400],
 			[
+				'a relative checkout directory',
+				() => upload(small(), { query: '?repository=a/b&checkout=work/api' }),
+				400
+			],
+			[
 				'a NUL in the category',
 				() => upload(small(), { query: '?repository=a/b&category=a%00b' }),
 				400
