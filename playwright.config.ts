@@ -89,7 +89,9 @@ export default defineConfig({
 			RAMPART_DEMO: '1',
 			DEMO_PASSWORD,
 			...roomyBudget,
-			MFA_REQUIRED_ROLES: 'admin,security'
+			MFA_REQUIRED_ROLES: 'admin,security',
+			// WebAuthn refuses an IP address as relying party: passkeys are tried on localhost.
+			ORIGIN: `http://localhost:${servers.twoFactor}`
 		})
 	]
 });

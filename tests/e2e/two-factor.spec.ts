@@ -6,7 +6,8 @@ import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import { demo } from './fixtures';
 
 // The demo with the default MFA policy: admin and security users must have a second factor.
-const base = `http://127.0.0.1:${servers.twoFactor}`;
+// On localhost (its ORIGIN): WebAuthn takes no IP address as relying party.
+const base = `http://localhost:${servers.twoFactor}`;
 // The admin's test resets the factor the member's test sets up.
 test.describe.configure({ mode: 'serial' });
 
@@ -129,6 +130,39 @@ test('an admin without a second factor is led to set one up before anything else
 	await expect(page.getByRole('status')).toContainText('Two-factor sign-in was reset');
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await passwordStep(page, demo.member);
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await expect(page).not.toHaveURL(/two-factor/);
+});
+
+test('a security user adds a passkey and signs in with it (a virtual authenticator)', async ({
+	page
+}) => {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('WebAuthn.enable');
+	const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+		options: {
+			protocol: 'ctap2',
+			transport: 'internal',
+			hasResidentKey: true,
+			hasUserVerification: true,
+			isUserVerified: true,
+			automaticPresenceSimulation: true
+		}
+	});
+	await passwordStep(page, demo.security);
+	await expect(page).toHaveURL(`${base}/account/two-factor`);
+	await page.getByLabel('Name of the passkey').fill('Laptop');
+	await page.getByRole('button', { name: 'Add a passkey' }).click();
+	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+	await expect(page.getByText('The passkey "Laptop" was added.')).toBeVisible();
+	// The key lives in the authenticator; the server keeps only its public half.
+	const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+	expect(credentials).toHaveLength(1);
+
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await passwordStep(page, demo.security);
+	await expect(page).toHaveURL(/\/login\/two-factor/);
+	await page.getByRole('button', { name: 'Use a passkey or security key' }).click();
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 	await expect(page).not.toHaveURL(/two-factor/);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from './text';
 
 /** A code from an authenticator app: six digits, spaces allowed (apps show "123 456"). */
 export const totpCodeSchema = z.object({
@@ -20,4 +21,26 @@ export const recoveryCodeSchema = z.object({
 /** Confirming a new authenticator: the key the page showed and a first code from the app. */
 export const enrolTotpSchema = totpCodeSchema.extend({
 	key: z.string().trim().min(1).max(64)
+});
+
+/** A new passkey: its name, and what the browser made (base64url). */
+export const addPasskeySchema = z.object({
+	name: z
+		.string({ error: 'Name the passkey.' })
+		.trim()
+		.min(1, 'Name the passkey.')
+		.max(60, 'Use at most 60 characters.')
+		.superRefine(freeText('line')),
+	attestationObject: z.string().min(1, 'Add the passkey with the button.').max(8192),
+	clientDataJSON: z.string().min(1, 'Add the passkey with the button.').max(4096)
+});
+
+export const removePasskeySchema = z.object({ id: z.string().min(1).max(1024) });
+
+/** A passkey's answer at the two-factor step (base64url fields). */
+export const passkeyAssertionSchema = z.object({
+	credentialId: z.string().min(1).max(1024),
+	authenticatorData: z.string().min(1).max(4096),
+	clientDataJSON: z.string().min(1).max(4096),
+	signature: z.string().min(1).max(1024)
 });

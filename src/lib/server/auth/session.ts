@@ -23,7 +23,8 @@ export interface SessionUser {
 }
 
 /** How a session was signed in. */
-export type AuthMethod = 'password' | 'password+totp' | 'password+recovery_code' | 'oidc';
+export type AuthMethod =
+	'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'oidc';
 
 export interface Session {
 	id: string;
@@ -110,7 +111,8 @@ const sessionWithUser = (db: Database) =>
 					authMethod: table.session.authMethod,
 					secondFactorAt: table.session.secondFactorAt
 				},
-				totpUserId: table.userTotp.userId,
+				// An authenticator app or a passkey: the session waits for one when there is one.
+				hasSecondFactor: sql<boolean>`(exists (select 1 from "user_totp" t where t."user_id" = "session"."user_id") or exists (select 1 from "passkey" p where p."user_id" = "session"."user_id"))`,
 				user: {
 					id: table.user.id,
 					email: table.user.email,
@@ -121,7 +123,6 @@ const sessionWithUser = (db: Database) =>
 			})
 			.from(table.session)
 			.innerJoin(table.user, eq(table.session.userId, table.user.id))
-			.leftJoin(table.userTotp, eq(table.userTotp.userId, table.session.userId))
 			.where(eq(table.session.id, sql.placeholder('id')))
 			.prepare('session_with_user')
 	);
@@ -145,9 +146,9 @@ export async function validateSessionToken(
 	const id = sessionIdFromToken(token);
 	const [found] = await sessionWithUser(db).execute({ id });
 	if (!found) return null;
-	const { totpUserId, ...row } = found;
+	const { hasSecondFactor, ...row } = found;
 	const session: Session = { ...row.session, authMethod: row.session.authMethod as AuthMethod };
-	const secondFactorEnrolled = totpUserId !== null;
+	const secondFactorEnrolled = hasSecondFactor === true;
 	const pendingSecondFactor = secondFactorEnrolled && session.secondFactorAt === null;
 	const verdict =
 		pendingSecondFactor && now.getTime() - session.createdAt.getTime() >= PENDING_SECOND_FACTOR_MS
@@ -191,7 +192,7 @@ export async function completeSecondFactor(
 	db: Database,
 	pendingSessionId: string,
 	userId: string,
-	method: 'totp' | 'recovery_code',
+	method: 'totp' | 'recovery_code' | 'passkey',
 	meta: { userAgent?: string; ip?: string },
 	now = new Date()
 ): Promise<{ token: string; session: Session }> {

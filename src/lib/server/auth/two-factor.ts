@@ -70,13 +70,19 @@ export function matchingStep(key: Uint8Array, code: string, now: Date): number |
 	return found;
 }
 
-/** Whether the user has a second factor. */
+/** Whether the user has a second factor: an authenticator app or a passkey. */
 export async function hasSecondFactor(db: Database, userId: string): Promise<boolean> {
-	const [row] = await db
+	const [totp] = await db
 		.select({ userId: table.userTotp.userId })
 		.from(table.userTotp)
 		.where(eq(table.userTotp.userId, userId));
-	return !!row;
+	if (totp) return true;
+	const [key] = await db
+		.select({ id: table.passkey.id })
+		.from(table.passkey)
+		.where(eq(table.passkey.userId, userId))
+		.limit(1);
+	return !!key;
 }
 
 /** The account page's summary: whether TOTP is on, since when, and how many recovery codes are left. */
@@ -89,7 +95,16 @@ export async function secondFactorStatus(db: Database, userId: string) {
 		.select({ n: count() })
 		.from(table.recoveryCode)
 		.where(and(eq(table.recoveryCode.userId, userId), isNull(table.recoveryCode.usedAt)));
-	return { totp: totp ? { since: totp.createdAt } : null, recoveryCodesLeft: codes?.n ?? 0 };
+	const passkeys = await db
+		.select({ id: table.passkey.id, name: table.passkey.name, createdAt: table.passkey.createdAt })
+		.from(table.passkey)
+		.where(eq(table.passkey.userId, userId))
+		.orderBy(table.passkey.createdAt);
+	return {
+		totp: totp ? { since: totp.createdAt } : null,
+		passkeys,
+		recoveryCodesLeft: codes?.n ?? 0
+	};
 }
 
 /** Recovery codes: 80 random bits each, shown as four groups of four base32 characters. */
@@ -174,7 +189,8 @@ export async function enrolTotp(
 	});
 }
 
-async function endOtherSessions(tx: Tx, userId: string, keep: string | null) {
+/** Ends a user's sessions but the one in use (a second factor was added or replaced). */
+export async function endOtherSessions(tx: Tx, userId: string, keep: string | null) {
 	const sessions = await tx
 		.select({ id: table.session.id })
 		.from(table.session)
@@ -184,8 +200,11 @@ async function endOtherSessions(tx: Tx, userId: string, keep: string | null) {
 	}
 }
 
+/** How a second factor was given. */
+export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey';
+
 export type VerifyResult =
-	| { ok: true; method: 'totp' | 'recovery_code' }
+	| { ok: true; method: SecondFactorMethod }
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -240,11 +259,12 @@ export async function useRecoveryCode(
 	});
 }
 
-async function verifyWith(
+/** Runs a second-factor check behind the throttle: failures are counted, audited and slow the next try. */
+export async function verifyWith(
 	db: Database,
 	ctx: { userId: string; ip: string },
 	now: Date,
-	check: () => Promise<'totp' | 'recovery_code' | false>
+	check: () => Promise<SecondFactorMethod | false>
 ): Promise<VerifyResult> {
 	const throttleKey = secondFactorThrottleKey(ctx.userId);
 	const decision = await checkLoginThrottle(db, ctx.ip, throttleKey, now);
@@ -279,7 +299,11 @@ export async function removeSecondFactor(
 			.where(eq(table.userTotp.userId, userId))
 			.returning({ userId: table.userTotp.userId });
 		await tx.delete(table.recoveryCode).where(eq(table.recoveryCode.userId, userId));
-		if (removed.length === 0) return false;
+		const keys = await tx
+			.delete(table.passkey)
+			.where(eq(table.passkey.userId, userId))
+			.returning({ id: table.passkey.id });
+		if (removed.length === 0 && keys.length === 0) return false;
 		// Reset by an admin: whoever holds the account's sessions must sign in again.
 		if (ctx.actorId !== userId) {
 			await tx.delete(table.session).where(eq(table.session.userId, userId));
@@ -298,5 +322,6 @@ export async function removeSecondFactor(
 /** The ids of the users who have a second factor (the admin's user list marks them). */
 export async function usersWithSecondFactor(db: Database): Promise<Set<string>> {
 	const rows = await db.select({ userId: table.userTotp.userId }).from(table.userTotp);
-	return new Set(rows.map((r) => r.userId));
+	const keys = await db.selectDistinct({ userId: table.passkey.userId }).from(table.passkey);
+	return new Set([...rows, ...keys].map((r) => r.userId));
 }

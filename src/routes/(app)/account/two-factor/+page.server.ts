@@ -13,6 +13,13 @@ import {
 	secondFactorStatus,
 	totpSetup
 } from '$lib/server/auth/two-factor';
+import {
+	addPasskey,
+	createChallenge,
+	relyingParty,
+	removePasskey
+} from '$lib/server/auth/passkeys';
+import { addPasskeySchema, removePasskeySchema } from '$lib/schemas/two-factor';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE = '/account/two-factor';
@@ -24,6 +31,8 @@ export const load: PageServerLoad = async (event) => {
 	const setup = totpSetup(generateTotpKey(), user.email);
 	return {
 		status,
+		email: user.email,
+		passkey: { challenge: await createChallenge(event.locals.db, user.id), userHandle: user.id },
 		required: mfaRequiredRoles().includes(user.role),
 		mustSetUp: !!event.locals.secondFactorSetupRequired,
 		setup: {
@@ -83,6 +92,40 @@ export const actions: Actions = {
 			return codes;
 		});
 		return { action: 'recoveryCodes', recoveryCodes };
+	},
+	addPasskey: async (event) => {
+		const user = requireUserForSecondFactorSetup(event);
+		requireRecentSecondFactor(event, PAGE);
+		const parsed = parseForm(addPasskeySchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'passkey' }));
+		const result = await addPasskey(
+			event.locals.db,
+			{ userId: user.id, ip: event.locals.ip, sessionId: event.locals.session?.id ?? null },
+			relyingParty(event.url),
+			parsed.data
+		);
+		if (!result.ok) {
+			const form = 'The passkey could not be added (it may be added already): try again.';
+			return fail(400, formFailure({ form }, { action: 'passkey' }));
+		}
+		return {
+			action: 'passkey',
+			notice: `The passkey "${parsed.data.name}" was added.`,
+			...(result.recoveryCodes ? { recoveryCodes: result.recoveryCodes } : {})
+		};
+	},
+	removePasskey: async (event) => {
+		const user = requireUserForSecondFactorSetup(event);
+		requireRecentSecondFactor(event, PAGE);
+		const parsed = parseForm(removePasskeySchema, await event.request.formData());
+		if (!parsed.ok) return fail(400, formFailure(parsed.errors, { action: 'passkey' }));
+		const status = await secondFactorStatus(event.locals.db, user.id);
+		if (mfaRequiredRoles().includes(user.role) && !status.totp && status.passkeys.length <= 1) {
+			const form = 'Your role requires a second factor: add another before removing this one.';
+			return fail(403, formFailure({ form }, { action: 'passkey' }));
+		}
+		await removePasskey(event.locals.db, { userId: user.id, ip: event.locals.ip }, parsed.data.id);
+		return { action: 'passkey', notice: 'The passkey was removed.' };
 	},
 	remove: async (event) => {
 		const user = requireUserForSecondFactorSetup(event);

@@ -12,6 +12,7 @@ import { createSession, validateSessionToken } from '$lib/server/auth/session';
 import { sessionLocals } from '$lib/server/auth/session-locals';
 import { requirePermission, requireTeamAccess, requireUser } from '$lib/server/auth/guard';
 import { enrolTotp, generateTotpKey, replaceRecoveryCodes } from '$lib/server/auth/two-factor';
+import { softwareAuthenticator } from '$lib/server/auth/testing/authenticator';
 import { actions, load } from './+page.server';
 import * as setupPage from '../../../(app)/account/two-factor/+page.server';
 import * as accountPage from '../../../(app)/account/+page.server';
@@ -271,7 +272,7 @@ describe('two-factor sign-in, policy and step-up', () => {
 			code: await code('ann')
 		});
 		expect(await outcome(() => load(stepUp.event))).toEqual({
-			value: { stepUp: true, email: 'ann@example.com', next: '/account' }
+			value: { stepUp: true, email: 'ann@example.com', next: '/account', passkey: null }
 		});
 		expect(await outcome(() => actions.totp!(stepUp.event))).toEqual({ redirect: '/account' });
 		const again = await request(token, '/account', fields);
@@ -310,6 +311,59 @@ describe('two-factor sign-in, policy and step-up', () => {
 		const { event } = await request(token, '/account/two-factor', {});
 		expect((await outcome(() => setupPage.actions.remove!(event))).status).toBe(403);
 		expect(await db().$count(table.userTotp, eq(table.userTotp.userId, ids.root!))).toBe(1);
+	});
+
+	it('a passkey answers the two-factor step; a session waiting for it cannot add one', async () => {
+		const rp = { id: '127.0.0.1', origin: 'http://127.0.0.1' };
+		const key = softwareAuthenticator();
+		// Ann's password changed in a test above: back to the one passwordStep types.
+		await db()
+			.update(table.user)
+			.set({ passwordHash: await hashPassword(PASSWORD) })
+			.where(eq(table.user.id, ids.ann!));
+		const { token } = await fullSession('ann', 1);
+		const page = await request(token, '/account/two-factor');
+		const view = (await outcome(() => setupPage.load(page.event))).value as {
+			passkey: { challenge: string };
+		};
+		const add = await request(token, '/account/two-factor', {
+			name: 'Laptop',
+			...key.register(rp, view.passkey.challenge)
+		});
+		expect((await outcome(() => setupPage.actions.addPasskey!(add.event))).value).toMatchObject({
+			action: 'passkey',
+			notice: 'The passkey "Laptop" was added.'
+		});
+
+		const pending = await passwordStep('ann');
+		const step = await request(pending.token, '/login/two-factor');
+		const stepView = (await outcome(() => load(step.event))).value as {
+			passkey: { challenge: string; ids: string[] };
+		};
+		expect(stepView.passkey.ids).toEqual([key.credentialId]);
+		// Waiting for its second factor, the session cannot add a passkey of its own.
+		const attacker = softwareAuthenticator();
+		const sneak = await request(pending.token, '/account/two-factor', {
+			name: 'Mine',
+			...attacker.register(rp, stepView.passkey.challenge)
+		});
+		expect(await outcome(() => setupPage.actions.addPasskey!(sneak.event))).toMatchObject({
+			redirect: expect.stringMatching(/^\/login\/two-factor/)
+		});
+		expect(await db().$count(table.passkey, eq(table.passkey.userId, ids.ann!))).toBe(1);
+
+		const answer = await request(pending.token, '/login/two-factor', {
+			...key.assert(rp, stepView.passkey.challenge)
+		});
+		expect(await outcome(() => actions.passkey!(answer.event))).toEqual({ redirect: '/' });
+		const valid = await validateSessionToken(db(), Object.values(answer.cookies)[0]!);
+		expect(valid?.session.authMethod).toBe('password+passkey');
+		// The challenge was used: the same answer again is refused.
+		const again = await passwordStep('ann');
+		const replay = await request(again.token, '/login/two-factor', {
+			...key.assert(rp, stepView.passkey.challenge)
+		});
+		expect((await outcome(() => actions.passkey!(replay.event))).status).toBe(400);
 	});
 
 	it('only an admin, with a fresh second factor, resets someone’s: audited, their sessions end', async () => {
