@@ -188,6 +188,7 @@ test('without METRICS_TOKEN, /metrics answers this machine only, not through a p
 	expect(text).toMatch(/^rampart_pglite_wasm_memory_bytes [1-9]\d*$/m);
 	expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m);
 	expect(text).toMatch(/^rampart_heavy_pages_waiting 0$/m);
+	expect(text).toMatch(/^rampart_outbox_pending\{outbox="email"\} \d+$/m);
 	expect(text).toMatch(/^rampart_cache_lookups_total\{pool="org",result="hit"\} \d+$/m);
 	// No path with an id or a token among the labels.
 	expect(text).not.toContain('invitetoken');
