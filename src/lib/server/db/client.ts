@@ -84,13 +84,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 			startParams: [
 				...PGlite.defaultStartParams,
 				'-c',
-				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`,
-				// Statements run as named prepared statements (pglite-prepared.ts); without this,
-				// PostgreSQL plans a statement anew on each run as long as it guesses that a plan for
-				// the values at hand beats the generic one, which for a page's one large statement
-				// cost more CPU than running it.
-				'-c',
-				'plan_cache_mode=force_generic_plan'
+				`shared_buffers=${pgliteSharedBuffers(process.env.PGLITE_SHARED_BUFFERS)}`
 			]
 		});
 		const prepared = withPreparedStatements(withDrizzleParsers(client), client);
