@@ -37,7 +37,9 @@ test.beforeAll(async () => {
 			RAMPART_DEMO: '1',
 			DEMO_PASSWORD,
 			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000'
+			REQUEST_BUDGET_PER_SECOND: '1000',
+			// The demo admin signs in with a password only (as the other servers, playwright.config.ts).
+			MFA_REQUIRED_ROLES: ''
 		}
 	});
 	for (let i = 0; i < 300; i++) {
