@@ -125,6 +125,9 @@ async function resolveUser(
 			.where(
 				and(eq(table.oidcIdentity.userId, byEmail.id), eq(table.oidcIdentity.issuer, claims.iss))
 			);
+		// This very subject, linked by a first sign-in that committed between our two reads (two
+		// sign-ins of one person at once): the same person, already linked.
+		if (other?.subject === claims.sub) return { user: byEmail, created: false, linked: false };
 		if (other) return { refusal: 'already_linked' };
 		if (!byEmail.active) return { refusal: 'deactivated' };
 		user = byEmail;
