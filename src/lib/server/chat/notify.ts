@@ -4,27 +4,13 @@ import * as table from '$lib/server/db/schema';
 import { getModel } from '$lib/server/model/load-model';
 import { turns } from '$lib/server/responsibility/rota';
 import { emailLinks } from '$lib/server/mail/templates/links';
+import { assessmentTeam } from '$lib/server/assessments/assessment-team';
 import { chatEscape as esc, chatOrigin, queueChat } from './outbox';
 
 // Messages for a team's chat channel: names and dates only (no comments or question text, which
 // stay in Rampart for those signed in), each with a link when ORIGIN is set.
 
 const link = (url: string | null) => (url ? ` ${url}` : '');
-
-async function assessmentOf(tx: Tx, assessmentId: string) {
-	const [row] = await tx
-		.select({
-			teamId: table.team.id,
-			teamName: table.team.name,
-			teamSlug: table.team.slug,
-			cycleName: table.cycle.name
-		})
-		.from(table.assessment)
-		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-		.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
-		.where(eq(table.assessment.id, assessmentId));
-	return row ?? null;
-}
 
 /** Each team with a webhook hears that the cycle is open. */
 export async function chatCycleOpened(tx: Tx, cycleId: string): Promise<void> {
@@ -53,7 +39,7 @@ export async function chatCycleOpened(tx: Tx, cycleId: string): Promise<void> {
 
 /** The team hears that its assessment was returned (the comments are read in Rampart). */
 export async function chatAssessmentReturned(tx: Tx, assessmentId: string): Promise<void> {
-	const a = await assessmentOf(tx, assessmentId);
+	const a = await assessmentTeam(tx, assessmentId);
 	if (!a) return;
 	const origin = chatOrigin();
 	await queueChat(
@@ -70,7 +56,7 @@ export async function chatQuestionAsked(
 	assessmentId: string,
 	criterionId: string
 ): Promise<void> {
-	const a = await assessmentOf(tx, assessmentId);
+	const a = await assessmentTeam(tx, assessmentId);
 	if (!a) return;
 	const origin = chatOrigin();
 	const criterion = getModel().criterionById.get(criterionId)?.text ?? criterionId;

@@ -8,6 +8,7 @@ import {
 	chatCycleOpened,
 	chatQuestionAsked
 } from '$lib/server/chat/notify';
+import { assessmentTeam } from '$lib/server/assessments/assessment-team';
 import { queueEmail, queueEmails, queueForPeople, recipientsFor } from './outbox';
 import { mailSettings } from './settings';
 import { assessmentReturnedEmail } from './templates/assessment-returned';
@@ -95,17 +96,7 @@ export async function notifyCycleOpened(tx: Tx, cycleId: string): Promise<void> 
 
 /** The assessment's team, cycle and members (active), for the emails about it. */
 async function assessmentContext(tx: Tx, assessmentId: string) {
-	const [row] = await tx
-		.select({
-			teamId: table.team.id,
-			teamName: table.team.name,
-			teamSlug: table.team.slug,
-			cycleName: table.cycle.name
-		})
-		.from(table.assessment)
-		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-		.innerJoin(table.team, eq(table.team.id, table.assessment.teamId))
-		.where(eq(table.assessment.id, assessmentId));
+	const row = await assessmentTeam(tx, assessmentId);
 	if (!row) return null;
 	const members = await tx
 		.select({ userId: table.teamMember.userId })
