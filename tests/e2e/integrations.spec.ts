@@ -163,6 +163,7 @@ test('without JavaScript a lead makes a token and sees it once; a member sees no
 	await p.getByLabel('Email').fill(demo.lead);
 	await p.getByLabel('Password').fill(demo.password);
 	await p.getByRole('button', { name: 'Sign in' }).click();
+	await expect(p).not.toHaveURL(/\/login/);
 	await p.goto(`${demo.url}${page}`);
 	await p.getByLabel('Name').fill('E2E no script');
 	await p.getByRole('button', { name: 'Make token' }).click();

@@ -37,6 +37,8 @@ async function passwordStep(page: Page, email: string) {
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	// The sign-in's answer must arrive before the next goto, or that goto cancels it (under load).
+	await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 test('a member sets up an authenticator app, then signs in with a code and with a recovery code', async ({
