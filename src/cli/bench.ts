@@ -5,6 +5,13 @@
 // `--smoke` (1 s per route, 2 connections, 20 teams; part of `npm test`) proves the harness and
 // every measured route work, and fails when one answers anything but 2xx.
 //
+// `--instances 2 [--port-base 5700]` (needs DATABASE_URL): in one run, each route (`--routes`,
+// by default dashboard,team,save) against one instance directly and then against that many
+// instances behind a real HAProxy (src/cli/haproxy.ts), same data, connections and duration;
+// prints requests/s, p50/p95/p99 and the CPU per response of the instances (summed), of
+// PostgreSQL (its postmaster and backends, when it runs on this machine), of HAProxy and of the
+// load generator.
+//
 // Saving an answer under load: each connection edits its own team's DRAFT (or returned)
 // assessment in the open cycle, flipping one criterion between two values and sending the
 // version the previous save returned, so every request is a real change and none is refused
@@ -28,6 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { migrateDatabase, openDatabase } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { hasUsers } from '$lib/server/auth/sign-in';
@@ -42,6 +50,8 @@ import {
 	uploadClients,
 	type LargeUploadFigures
 } from './bench-upload';
+import { startHaproxy, waitFor, type Haproxy } from './haproxy';
+import { postmasterOf, processTreeCpuMs } from './proc-cpu';
 import { startNodeFlags } from './server-flags';
 import { defaultScaleDir, SCALE_ADMIN_EMAIL, SCALE_PASSWORD_FILE, seedScale } from './seed-scale';
 
@@ -339,8 +349,16 @@ function snapshotBuild(): { entry: string; remove(): void } {
 	};
 }
 
-async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Server> {
-	const port = await freePort();
+/**
+ * Starts the production server on a free port (or `at.port`); its ORIGIN is its own address,
+ * or `at.publicOrigin` for an instance behind a load balancer.
+ */
+async function startServer(
+	env: NodeJS.ProcessEnv,
+	entry: string,
+	at: { port?: number; publicOrigin?: string } = {}
+): Promise<Server> {
+	const port = at.port ?? (await freePort());
 	const origin = `http://127.0.0.1:${port}`;
 	// Started as `npm start` starts it (its Node flags); BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
 	// profiles it (NODE_OPTIONS refuses --cpu-prof).
@@ -350,7 +368,13 @@ async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Serve
 	];
 	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: root,
-		env: { ...env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: origin, NODE_ENV: 'production' },
+		env: {
+			...env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: at.publicOrigin ?? origin,
+			NODE_ENV: 'production'
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const log: string[] = [];
@@ -406,11 +430,21 @@ async function startServer(env: NodeJS.ProcessEnv, entry: string): Promise<Serve
 }
 
 /** Signs in through the login form like a browser does; returns the Cookie header. */
-async function signIn(origin: string, email: string, password: string): Promise<string> {
+async function signIn(
+	origin: string,
+	email: string,
+	password: string,
+	as: { origin?: string; headers?: Record<string, string> } = {}
+): Promise<string> {
 	const res = await fetch(`${origin}/login`, {
 		method: 'POST',
 		// As a browser posts the form (with `*/*` SvelteKit would answer with action JSON).
-		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin },
+		headers: {
+			...as.headers,
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'text/html',
+			origin: as.origin ?? origin
+		},
 		body: new URLSearchParams({ email, password }).toString(),
 		redirect: 'manual'
 	});
@@ -625,6 +659,320 @@ async function steadySaveStates(
 	}
 }
 
+/**
+ * The measured pages, name and path, in the order they run: the sign-in page (the baseline,
+ * asked without a session) first; the review and findings pages only when the database has
+ * what they show.
+ */
+function pagePaths(t: Targets): [string, string][] {
+	const team = t.teamSlug ?? 'none';
+	const cycle = encodeURIComponent(t.cycle);
+	const pages: [string, string][] = [
+		['baseline', '/login'],
+		['dashboard', '/dashboard'],
+		['heatmapUnit', `/dashboard/heatmap?unit=${encodeURIComponent(t.unitId ?? 'none')}`],
+		['heatmapAll', '/dashboard/heatmap'],
+		['team', `/teams/${team}`],
+		['phase', `/teams/${team}/assessments/${cycle}/${t.phase}`],
+		['plan', `/teams/${team}/plan`],
+		['csv', `/reports/${cycle}/practices.csv`]
+	];
+	if (t.reviewSlug) pages.push(['review', `/teams/${t.reviewSlug}/assessments/${cycle}/review`]);
+	if (t.findingsSlug) pages.push(['findings', `/teams/${t.findingsSlug}/findings`]);
+	return pages;
+}
+
+// ── One instance against several behind HAProxy (`--instances N`, PostgreSQL) ────────────────
+
+/** One route's figures in one set-up, with CPU per response by tier (ms; null where unknown). */
+interface SetupFigures extends RouteFigures {
+	statuses: string;
+	/** The Rampart instances' CPU per response, summed over them, and each instance's share. */
+	appCpuMsPerRequest: number | null;
+	appCpuSplit: number[];
+	/** PostgreSQL's: its postmaster and every backend (live or exited during the run). */
+	pgCpuMsPerRequest: number | null;
+	haproxyCpuMsPerRequest: number | null;
+	/** This process's (autocannon's) CPU per response: the load generator shares the machine. */
+	loadCpuMsPerRequest: number | null;
+}
+
+const perRequest = (ms: number | null, responses: number) =>
+	ms === null || !responses ? null : Math.round((100 * ms) / responses) / 100;
+
+/** The PostgreSQL server behind the URL when it runs on this machine: its postmaster's pid. */
+async function findPostmaster(url: string): Promise<number | null> {
+	const client = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		const [row] = await client<{ pid: number }[]>`select pg_backend_pid() as pid`;
+		return row ? postmasterOf(row.pid) : null;
+	} finally {
+		await client.end({ timeout: 5 });
+	}
+}
+
+async function compareInstances(o: {
+	instances: number;
+	url: string;
+	password: string;
+	targets: Targets;
+	env: NodeJS.ProcessEnv;
+	connections: number;
+	duration: number;
+	routes: string[];
+	portBase: number | null;
+	smoke: boolean;
+	out?: string;
+}) {
+	const t = o.targets;
+	const pages = new Map(pagePaths(t).filter(([name]) => name !== 'baseline'));
+	const known = [...pages.keys(), 'save'];
+	const unknown = o.routes.filter((r) => !known.includes(r));
+	if (unknown.length)
+		throw new Error(
+			`--routes: no route named ${unknown.join(', ')} with --instances (there are ${known.join(', ')}).`
+		);
+	if (o.routes.includes('save') && !t.drafts.length)
+		throw new Error('No draft assessment in the open cycle: nothing for the save route to edit.');
+
+	const port = async (i: number) => (o.portBase === null ? freePort() : o.portBase + i);
+	const frontPort = await port(0);
+	const front = `http://127.0.0.1:${frontPort}`;
+	const work = mkdtempSync(path.join(os.tmpdir(), 'rampart-bench-cluster-'));
+	const build = snapshotBuild();
+	const cleanUp = () => {
+		build.remove();
+		rmSync(work, { recursive: true, force: true });
+	};
+	process.once('exit', cleanUp);
+	// As the cluster test and the README configure instances behind HAProxy: the client's address
+	// from the X-Forwarded-For it adds, the page's origin the front's.
+	const env: NodeJS.ProcessEnv = {
+		...o.env,
+		ADDRESS_HEADER: 'X-Forwarded-For',
+		XFF_DEPTH: '1',
+		SHUTDOWN_DRAIN_SECONDS: '0'
+	};
+	const servers: Server[] = [];
+	let haproxy: Haproxy | null = null;
+	const figures: Record<string, { one: SetupFigures; many: SetupFigures }> = {};
+	try {
+		const started = performance.now();
+		for (let i = 1; i <= o.instances; i++)
+			servers.push(
+				await startServer(env, build.entry, { port: await port(i), publicOrigin: front })
+			);
+		haproxy = await startHaproxy(
+			work,
+			frontPort,
+			servers.map((s, i) => ({ name: `app${i + 1}`, port: Number(new URL(s.origin).port) })),
+			{ requestLog: false }
+		);
+		const lb = haproxy;
+		await waitFor('HAProxy to see every instance up', async () =>
+			Object.values(await lb.states()).every((state) => state === 2)
+		);
+		const postmaster = await findPostmaster(o.url);
+		console.log(
+			`${o.instances} instances (${servers.map((s) => s.origin).join(', ')}) behind HAProxy on ${front}, ` +
+				`ready in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+				(postmaster
+					? `PostgreSQL's postmaster is pid ${postmaster} on this machine.`
+					: 'PostgreSQL is not on this machine (or not visible): its CPU is not measured.')
+		);
+		// Straight to the first instance, the address header says what HAProxy would have added.
+		const direct = { 'x-forwarded-for': '127.0.0.1' };
+		const cookie = await signIn(servers[0]!.origin, SCALE_ADMIN_EMAIL, o.password, {
+			origin: front,
+			headers: direct
+		});
+		const states: SaveState[] = t.drafts.map((d) => ({ ...d }));
+		const tally: SaveTally = { failures: 0, bodies: [] };
+		const setups = [
+			{ key: 'one' as const, target: servers[0]!.origin, headers: direct, measured: [servers[0]!] },
+			{ key: 'many' as const, target: front, headers: {}, measured: servers }
+		];
+		const settleAll = async () => {
+			for (const s of servers) await settle(s.origin);
+		};
+		for (const route of o.routes) {
+			const results: Partial<Record<'one' | 'many', SetupFigures>> = {};
+			for (const setup of setups) {
+				const headers = { ...setup.headers, cookie, origin: front };
+				const saveHeaders = {
+					...headers,
+					'x-sveltekit-action': 'true',
+					accept: 'application/json'
+				};
+				const base: AutocannonOptions = {
+					url: `${setup.target}${pages.get(route) ?? '/'}`,
+					connections: o.connections,
+					duration: o.duration,
+					timeout: 30,
+					headers: route === 'save' ? saveHeaders : headers
+				};
+				const opts = route === 'save' ? saveOptions(base, t, states, tally) : base;
+				if (!o.smoke) {
+					await measure({ ...opts, duration: 1 });
+					await settleAll();
+				}
+				if (route === 'save') await steadySaveStates(setup.target, saveHeaders, t, states);
+				tally.failures = 0;
+				tally.bodies = [];
+				const pids = setup.measured.map((s) => s.child.pid ?? 0);
+				const appBefore = pids.map(procCpuMs);
+				const pgBefore = postmaster ? processTreeCpuMs(postmaster) : null;
+				const lbBefore = lb.child.pid ? procCpuMs(lb.child.pid) : null;
+				const loadBefore = process.cpuUsage();
+				const run = await measure(opts, () => (route === 'save' ? tally.failures : 0));
+				const load = process.cpuUsage(loadBefore);
+				const app = pids.map((pid, i) => procCpuMs(pid) - appBefore[i]!);
+				const pgAfter = postmaster ? processTreeCpuMs(postmaster) : null;
+				const appSum = app.reduce((a, b) => a + b, 0);
+				results[setup.key] = {
+					...run.figures,
+					statuses: run.statuses,
+					appCpuMsPerRequest: perRequest(appSum || null, run.responses),
+					appCpuSplit: app.map((ms) => (appSum ? Math.round((100 * ms) / appSum) : 0)),
+					pgCpuMsPerRequest: perRequest(
+						pgBefore !== null && pgAfter !== null ? pgAfter - pgBefore : null,
+						run.responses
+					),
+					haproxyCpuMsPerRequest:
+						setup.key === 'many' && lbBefore !== null && lb.child.pid
+							? perRequest(procCpuMs(lb.child.pid) - lbBefore, run.responses)
+							: null,
+					loadCpuMsPerRequest: perRequest((load.user + load.system) / 1000, run.responses)
+				};
+				if (route === 'save' && tally.bodies.length)
+					console.log(`  saves refused inside HTTP 200:\n    ${tally.bodies.join('\n    ')}`);
+				await settleAll();
+				const r = results[setup.key]!;
+				console.log(
+					`  ${route} (${setup.key === 'one' ? '1 instance' : `${o.instances} behind HAProxy`}): ` +
+						`${r.rps} req/s, p95 ${r.p95} ms (${r.statuses})`
+				);
+			}
+			figures[route] = { one: results.one!, many: results.many! };
+		}
+	} finally {
+		for (const s of servers) await s.stop();
+		await haproxy?.stop();
+		cleanUp();
+	}
+	printComparison(o, figures);
+	const broken = Object.entries(figures).filter(([, f]) =>
+		[f.one, f.many].some((r) => r.non2xx > 0 || r.p50 === null)
+	);
+	if (broken.length) {
+		console.error(`bench: these routes did not answer 2xx: ${broken.map(([n]) => n).join(', ')}`);
+		process.exitCode = 1;
+	}
+	if (o.out) {
+		const report = {
+			teams: t.teams,
+			database: 'postgres',
+			instances: o.instances,
+			connections: o.connections,
+			durationSeconds: o.duration,
+			cpus: os.cpus().length,
+			routes: figures
+		};
+		writeFileSync(path.resolve(o.out), `${JSON.stringify(report, null, 2)}\n`);
+		console.log(`Wrote ${o.out}`);
+	}
+}
+
+function printComparison(
+	o: { instances: number; connections: number; duration: number; targets: Targets },
+	figures: Record<string, { one: SetupFigures; many: SetupFigures }>
+) {
+	const ms = (x: number | null) => (x === null ? '—' : x.toFixed(1));
+	const cpu = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+	const header = [
+		'route',
+		'set-up',
+		'rps',
+		'p50',
+		'p95',
+		'p99',
+		'app cpu/req',
+		'split %',
+		'pg cpu/req',
+		'lb cpu/req',
+		'load cpu/req',
+		'statuses'
+	];
+	const rows = Object.entries(figures).flatMap(([name, f]) =>
+		(['one', 'many'] as const).map((key) => {
+			const r = f[key];
+			return [
+				name,
+				key === 'one' ? '1 direct' : `${o.instances} HAProxy`,
+				r.rps.toFixed(1),
+				ms(r.p50),
+				ms(r.p95),
+				ms(r.p99),
+				cpu(r.appCpuMsPerRequest),
+				r.appCpuSplit.join('/'),
+				cpu(r.pgCpuMsPerRequest),
+				cpu(r.haproxyCpuMsPerRequest),
+				cpu(r.loadCpuMsPerRequest),
+				r.statuses
+			];
+		})
+	);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) =>
+				i < 2 || i === header.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)
+			)
+			.join('  ')
+			.trimEnd();
+	console.log(
+		`\n${o.targets.teams} teams, PostgreSQL, ${o.connections} connections × ${o.duration} s per route and set-up, ` +
+			`${os.cpus().length} CPUs (latencies in ms, CPU in ms per response)`
+	);
+	console.log(line(header));
+	for (const r of rows) console.log(line(r));
+	console.log(
+		"app: the Rampart instances summed (split: each one's share); pg: PostgreSQL's postmaster and backends; " +
+			'lb: HAProxy; load: autocannon in this process. Every tier here shares the same CPUs.'
+	);
+	// What one core of each tier would serve, from the busier set-up's CPU per response.
+	for (const [name, f] of Object.entries(figures)) {
+		const app = f.many.appCpuMsPerRequest ?? f.one.appCpuMsPerRequest;
+		const pg = f.many.pgCpuMsPerRequest ?? f.one.pgCpuMsPerRequest;
+		const perCore = (x: number | null) => (x ? `${Math.round(1000 / x)} req/s` : '—');
+		console.log(
+			`  ${name}: one core serves ${perCore(app)} of Rampart, ${perCore(pg)} of PostgreSQL`
+		);
+	}
+}
+
+/** The servers' environment: this one's, with room in the request budget for the whole run. */
+function benchEnv(url: string | undefined, dataDir: string): NodeJS.ProcessEnv {
+	// Ten connections from one address: the per-address budget is still counted on every request
+	// (its cost is measured), with room for the whole run.
+	const env: NodeJS.ProcessEnv = {
+		REQUEST_BUDGET_BURST: '10000000',
+		REQUEST_BUDGET_PER_SECOND: '1000000',
+		// As `npm start` sets it (src/cli/start.js): pipeline uploads may be up to 10 MB.
+		BODY_SIZE_LIMIT: '10M',
+		// The bench signs in as the scale admin with a password: no second factor asked for.
+		MFA_REQUIRED_ROLES: '',
+		...process.env
+	};
+	delete env.RAMPART_DEMO;
+	if (url) env.DATABASE_URL = url;
+	else {
+		delete env.DATABASE_URL;
+		env.DATA_DIR = dataDir;
+	}
+	return env;
+}
+
 // ── The run ─────────────────────────────────────────────────────────────────
 
 async function main() {
@@ -638,7 +986,9 @@ async function main() {
 			'data-dir': { type: 'string' },
 			duration: { type: 'string' },
 			connections: { type: 'string' },
-			routes: { type: 'string' }
+			routes: { type: 'string' },
+			instances: { type: 'string' },
+			'port-base': { type: 'string' }
 		}
 	});
 	const smoke = values.smoke ?? false;
@@ -661,6 +1011,29 @@ async function main() {
 		process.once('exit', () => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
 	const password = await ensureDatabase({ url, dataDir, teams, cycles });
 	const targets = await readTargets(url, dataDir, connections);
+	if (values.instances !== undefined) {
+		const instances = Number(values.instances);
+		const portBase = values['port-base'] === undefined ? null : Number(values['port-base']);
+		if (!Number.isInteger(instances) || instances < 2 || instances > 8)
+			throw new Error('--instances must be a whole number from 2 to 8.');
+		if (portBase !== null && (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000))
+			throw new Error('--port-base must be a port from 1024 to 65000.');
+		if (!url)
+			throw new Error('--instances needs DATABASE_URL: several instances share PostgreSQL.');
+		return compareInstances({
+			instances,
+			url,
+			password,
+			targets,
+			env: benchEnv(url, dataDir),
+			connections,
+			duration,
+			routes: values.routes?.split(',').map((r) => r.trim()) ?? ['dashboard', 'team', 'save'],
+			portBase,
+			smoke,
+			out: values.out
+		});
+	}
 	const uploadTokens = await createUploadTokens({ url, dataDir }, SCALE_ADMIN_EMAIL);
 	const upload = uploadBody(root);
 	const database = url ? 'postgres' : 'pglite';
@@ -668,23 +1041,7 @@ async function main() {
 		`${targets.teams} teams on ${database}; cycle ${targets.cycle}; ${targets.drafts.length} draft assessments to edit.`
 	);
 
-	// Ten connections from one address: the per-address budget is still counted on every request
-	// (its cost is measured), with room for the whole run.
-	const env: NodeJS.ProcessEnv = {
-		REQUEST_BUDGET_BURST: '10000000',
-		REQUEST_BUDGET_PER_SECOND: '1000000',
-		// As `npm start` sets it (src/cli/start.js): pipeline uploads may be up to 10 MB.
-		BODY_SIZE_LIMIT: '10M',
-		// The bench signs in as the scale admin with a password: no second factor asked for.
-		MFA_REQUIRED_ROLES: '',
-		...process.env
-	};
-	delete env.RAMPART_DEMO;
-	if (url) env.DATABASE_URL = url;
-	else {
-		delete env.DATABASE_URL;
-		env.DATA_DIR = dataDir;
-	}
+	const env = benchEnv(url, dataDir);
 	const build = snapshotBuild();
 	process.once('exit', build.remove);
 	const serverStarted = performance.now();
@@ -708,31 +1065,13 @@ async function main() {
 			timeout: 30,
 			headers: withCookie ? { cookie, origin: server.origin } : {}
 		});
-		const unit = targets.unitId ?? 'none';
-		const plan: [string, AutocannonOptions][] = [
-			['baseline', base('/login', false)],
-			['dashboard', base('/dashboard')],
-			['heatmapUnit', base(`/dashboard/heatmap?unit=${encodeURIComponent(unit)}`)],
-			['heatmapAll', base('/dashboard/heatmap')],
-			['team', base(`/teams/${targets.teamSlug ?? 'none'}`)],
-			[
-				'phase',
-				base(
-					`/teams/${targets.teamSlug ?? 'none'}/assessments/${encodeURIComponent(targets.cycle)}/${targets.phase}`
-				)
-			],
-			['plan', base(`/teams/${targets.teamSlug ?? 'none'}/plan`)],
-			['csv', base(`/reports/${encodeURIComponent(targets.cycle)}/practices.csv`)]
-		];
-		if (targets.reviewSlug)
-			plan.push([
-				'review',
-				base(`/teams/${targets.reviewSlug}/assessments/${encodeURIComponent(targets.cycle)}/review`)
-			]);
-		else console.log('No submitted assessment in the open cycle: the review route is skipped.');
-		if (targets.findingsSlug)
-			plan.push(['findings', base(`/teams/${targets.findingsSlug}/findings`)]);
-		else
+		const plan: [string, AutocannonOptions][] = pagePaths(targets).map(([name, p]) => [
+			name,
+			base(p, name !== 'baseline')
+		]);
+		if (!targets.reviewSlug)
+			console.log('No submitted assessment in the open cycle: the review route is skipped.');
+		if (!targets.findingsSlug)
 			console.log(
 				'No team has open findings (an older scale database?): the findings route is skipped.'
 			);

@@ -1,9 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+// HAProxy and the waiting helpers are shared with `npm run bench -- --instances 2`.
+export {
+	haproxyConfig,
+	listening,
+	sleep,
+	startHaproxy,
+	waitFor,
+	type Haproxy,
+	type HaproxyBackend
+} from '../../src/cli/haproxy';
 
 /**
  * What a release needs at run time beside its production dependencies (README, "Running in
@@ -60,23 +70,6 @@ export function startInstance(
 	child.stderr!.on('data', (d) => (output += d));
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 	return { name, port, child, output: () => output, exited };
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `check` is true, polling every `every` ms, or fails after `ms`. */
-export async function waitFor(
-	what: string,
-	check: () => Promise<boolean>,
-	ms = 60_000,
-	every = 200
-) {
-	const until = Date.now() + ms;
-	while (Date.now() < until) {
-		if (await check().catch(() => false)) return;
-		await sleep(every);
-	}
-	throw new Error(`Timed out waiting for ${what}`);
 }
 
 export interface Answer {
@@ -142,111 +135,6 @@ export function request(url: string, options: RequestOptions = {}): Promise<Answ
 		req.setTimeout(options.timeout ?? 30_000, () => req.destroy(new Error(`timeout: ${url}`)));
 		req.end(body);
 	});
-}
-
-/** Whether something accepts TCP connections on the port. */
-export function listening(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = net.connect({ host: '127.0.0.1', port });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
-}
-
-export interface HaproxyBackend {
-	name: string;
-	port: number;
-}
-
-/**
- * The load balancer as README's example configures it: round robin, /readyz as the health
- * check every half second, out after two failures, X-Forwarded-For added (and any the client
- * sent kept before it, which XFF_DEPTH=1 ignores). X-Served-By names the instance for the test.
- */
-export function haproxyConfig(dir: string, front: number, backends: HaproxyBackend[]): string {
-	return `global
-	stats socket ${path.join(dir, 'haproxy.sock')} mode 600 level admin
-	log stdout format raw local0 info
-
-defaults
-	mode http
-	log global
-	option httplog
-	option forwardfor
-	timeout connect 2s
-	timeout client 30s
-	timeout server 30s
-
-frontend rampart
-	bind 127.0.0.1:${front}
-	default_backend rampart
-
-backend rampart
-	balance roundrobin
-	option httpchk GET /readyz
-	http-check expect status 200
-	default-server inter 500ms fall 2 rise 2
-	http-response set-header X-Served-By %s
-${backends.map((b) => `	server ${b.name} 127.0.0.1:${b.port} check`).join('\n')}
-`;
-}
-
-export interface Haproxy {
-	child: ChildProcess;
-	output: () => string;
-	/** Each server's operational state as HAProxy sees it (2 running, 0 stopped). */
-	states: () => Promise<Record<string, number>>;
-	stop: () => Promise<void>;
-}
-
-export async function startHaproxy(
-	dir: string,
-	front: number,
-	backends: HaproxyBackend[]
-): Promise<Haproxy> {
-	const config = path.join(dir, 'haproxy.cfg');
-	writeFileSync(config, haproxyConfig(dir, front, backends));
-	const check = spawnSync('haproxy', ['-c', '-f', config], { encoding: 'utf8' });
-	if (check.status !== 0) throw new Error(`haproxy -c: ${check.stdout}${check.stderr}`);
-	const child = spawn('haproxy', ['-db', '-f', config]);
-	let output = '';
-	child.stdout.on('data', (d) => (output += d));
-	child.stderr.on('data', (d) => (output += d));
-	const socket = path.join(dir, 'haproxy.sock');
-	const command = (line: string) =>
-		new Promise<string>((resolve, reject) => {
-			const c = net.connect(socket);
-			let text = '';
-			c.on('data', (d) => (text += d));
-			c.on('end', () => resolve(text));
-			c.on('error', reject);
-			c.end(`${line}\n`);
-		});
-	const states = async () => {
-		// "show servers state": be_id be_name srv_id srv_name srv_addr srv_op_state …
-		const lines = (await command('show servers state rampart')).split('\n');
-		return Object.fromEntries(
-			lines
-				.filter((l) => /^\d+ rampart /.test(l))
-				.map((l) => l.split(' '))
-				.map((f) => [f[3]!, Number(f[5])])
-		);
-	};
-	await waitFor('HAProxy', () => listening(front), 10_000, 100);
-	return {
-		child,
-		output: () => output,
-		states,
-		stop: async () => {
-			if (child.exitCode === null) {
-				child.kill('SIGTERM');
-				await new Promise((r) => child.once('exit', r));
-			}
-		}
-	};
 }
 
 /** The `name=value` pairs of Set-Cookie, as a Cookie header. */
