@@ -15,6 +15,7 @@ import { followRevision } from './revision';
 import { withDrizzleParsers } from './pglite-parsers';
 import { withPreparedStatements, type PreparedStatements } from './pglite-prepared';
 import { withPostgresQueryTiming, withQueryTiming } from './query-timing';
+import { withBoundedWait } from './postgres-wait';
 
 /** The one database type every domain function takes: PGlite and PostgreSQL look alike. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -47,19 +48,27 @@ export interface OpenOptions {
 	loadDataDir?: Blob;
 	/** Pool size for PostgreSQL. */
 	maxConnections?: number;
+	/** PostgreSQL: how long a statement may wait for a connection before it fails (postgres-wait.ts). */
+	waitSeconds?: number;
 }
 
 export const migrationsFolder = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
 
 /** Opens the embedded or server database; locks an on-disk embedded data directory to this process. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-	if (options.url) {
+	const url = options.url;
+	if (url) {
 		const max = options.maxConnections ?? 10;
-		const client = postgres(options.url, {
-			max,
-			onnotice: () => {},
-			connection: { application_name: 'rampart' }
-		});
+		const waitSeconds = options.waitSeconds ?? 5;
+		const client = withBoundedWait(
+			() =>
+				postgres(url, {
+					max,
+					onnotice: () => {},
+					connection: { application_name: 'rampart' }
+				}),
+			waitSeconds
+		);
 		return {
 			db: drizzlePostgres({
 				client: withPostgresQueryTiming(client),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { migrationsFolder } from './client';
 import { migrateOnStart, poolSize, requireMigrated } from './migrations';
+import { databaseWaitSeconds } from './postgres-wait';
 import {
 	migrateDatabase,
 	openDatabase,
@@ -21,7 +22,8 @@ export async function startDatabase(env: NodeJS.ProcessEnv = process.env): Promi
 	const opened = await openDatabase({
 		url,
 		dataDir: env.DATA_DIR || './data',
-		maxConnections: poolSize(env)
+		maxConnections: poolSize(env),
+		waitSeconds: databaseWaitSeconds(env.DATABASE_WAIT_SECONDS)
 	});
 	try {
 		if (migrate) await migrateDatabase(opened, url);

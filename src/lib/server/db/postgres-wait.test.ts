@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from './client';
+import { isDatabaseUnavailable } from './errors';
+import { databaseWaitSeconds } from './postgres-wait';
+
+describe('databaseWaitSeconds', () => {
+	it('is 5 s unless set, and refuses what is not a number of seconds', () => {
+		expect(databaseWaitSeconds(undefined)).toBe(5);
+		expect(databaseWaitSeconds(' 2.5 ')).toBe(2.5);
+		for (const bad of ['0', '-1', 'soon', '5s', '601'])
+			expect(() => databaseWaitSeconds(bad), bad).toThrow(/DATABASE_WAIT_SECONDS/);
+	});
+});
+
+// A PostgreSQL server of this test's own, stopped and started again: it runs in the PostgreSQL
+// pass (DATABASE_URL set, as in .ci/run) on a machine with PostgreSQL's programs installed.
+const pgBin = ['/usr/lib/postgresql']
+	.filter((d) => existsSync(d))
+	.flatMap((d) => readdirSync(d).map((v) => path.join(d, v, 'bin')))
+	.filter((b) => existsSync(path.join(b, 'pg_ctl')))
+	.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+	.pop();
+const asRoot = process.getuid?.() === 0;
+const port = Number(process.env.PG_OUTAGE_PORT ?? 5400 + Math.floor(Math.random() * 200));
+const WAIT = 2;
+
+function pg(program: string, ...args: string[]) {
+	const file = path.join(pgBin!, program);
+	return asRoot
+		? execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe' })
+		: execFileSync(file, args, { stdio: 'pipe' });
+}
+
+describe.skipIf(!process.env.DATABASE_URL || !pgBin)(
+	'a statement waits a bounded time for PostgreSQL',
+	() => {
+		let dir: string;
+		let handle: DatabaseHandle;
+		const start = () =>
+			pg(
+				'pg_ctl',
+				...['-D', path.join(dir, 'data'), '-l', path.join(dir, 'log'), '-w', 'start'],
+				...['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]
+			);
+		const stop = () => pg('pg_ctl', '-D', path.join(dir, 'data'), '-m', 'fast', '-w', 'stop');
+
+		beforeAll(async () => {
+			dir = mkdtempSync(path.join(tmpdir(), 'rampart-pg-outage-'));
+			if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), 0);
+			pg('initdb', '-D', path.join(dir, 'data'), '-U', 'rampart', '-A', 'trust', '--no-sync');
+			start();
+			handle = await openDatabase({
+				url: `postgres://rampart@127.0.0.1:${port}/postgres`,
+				maxConnections: 4,
+				waitSeconds: WAIT
+			});
+			await handle.db.execute(sql`create table saved (n int)`);
+		}, 60_000);
+
+		afterAll(async () => {
+			await handle?.close().catch(() => {});
+			if (dir) {
+				try {
+					stop();
+				} catch {
+					// already stopped
+				}
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
+
+		it('answers every statement within the bound while the server is down, runs none of them later, and recovers with its whole pool', async () => {
+			const { db } = handle;
+			// A steady load, so that connections are being opened when the server goes away.
+			const outcomes: { ms: number; unavailable: boolean; ok: boolean }[] = [];
+			let running = true;
+			const worker = async () => {
+				while (running) {
+					const t = performance.now();
+					try {
+						await db.execute(sql`select pg_sleep(0.02)`);
+						outcomes.push({ ms: performance.now() - t, unavailable: false, ok: true });
+					} catch (e) {
+						outcomes.push({
+							ms: performance.now() - t,
+							unavailable: isDatabaseUnavailable(e),
+							ok: false
+						});
+						await new Promise((r) => setTimeout(r, 50));
+					}
+				}
+			};
+			const workers = Array.from({ length: 8 }, worker);
+			await new Promise((r) => setTimeout(r, 500));
+			stop();
+			// Writes tried during the outage: a statement and a transaction. Both must fail in time.
+			const tried = [
+				db.execute(sql`insert into saved values (1)`),
+				db.transaction(async (tx) => {
+					await tx.execute(sql`insert into saved values (2)`);
+				})
+			].map(async (p) => {
+				const t = performance.now();
+				const error = await p.then(
+					() => undefined,
+					(e: unknown) => e
+				);
+				return { ms: performance.now() - t, error };
+			});
+			await new Promise((r) => setTimeout(r, 6000));
+			const writes = await Promise.all(tried);
+			start();
+			await new Promise((r) => setTimeout(r, 3000));
+			running = false;
+			await Promise.all(workers);
+
+			const failed = outcomes.filter((o) => !o.ok);
+			expect(failed.length).toBeGreaterThan(0);
+			// Each failure says "unavailable" (503) and came within the bound and the sweep's step.
+			expect(failed.filter((o) => !o.unavailable)).toEqual([]);
+			expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan((WAIT + 1) * 1000);
+			for (const w of writes) {
+				expect(isDatabaseUnavailable(w.error)).toBe(true);
+				expect(w.ms).toBeLessThan((WAIT + 1) * 1000);
+			}
+
+			// Back: statements run again on the same pool, and nothing answered as failed ran late.
+			const rows = await db.execute(sql`select n from saved`);
+			expect(Array.from(rows as unknown as unknown[])).toEqual([]);
+			// All four connections serve: four half-second sleeps at once take about half a second.
+			const fourSleeps = async () => {
+				const t = performance.now();
+				await Promise.all(Array.from({ length: 4 }, () => db.execute(sql`select pg_sleep(0.5)`)));
+				return performance.now() - t;
+			};
+			await fourSleeps();
+			expect(await fourSleeps()).toBeLessThan(1400);
+		}, 60_000);
+	}
+);
