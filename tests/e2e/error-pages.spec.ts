@@ -38,7 +38,7 @@ test('a visitor on an unknown page is offered to sign in and comes back there', 
 	await page.getByRole('link', { name: 'Sign in' }).click();
 	await page.getByLabel('Email').fill(demo.member);
 	await page.getByLabel('Password').fill(demo.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page).toHaveURL(`${demo.url}/no-such-page?from=mail`);
 	// Signed in now: the same page offers their teams instead.
 	await expect(page.getByRole('link', { name: 'Your teams' })).toBeVisible();

@@ -18,7 +18,7 @@ export async function signIn(page: Page, base: string, email: string, password: 
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	// On a narrow screen "Sign out" sits behind the header's Menu button.
 	await expect(
 		page

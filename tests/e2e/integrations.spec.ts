@@ -162,7 +162,7 @@ test('without JavaScript a lead makes a token and sees it once; a member sees no
 	await p.goto(`${demo.url}/login`);
 	await p.getByLabel('Email').fill(demo.lead);
 	await p.getByLabel('Password').fill(demo.password);
-	await p.getByRole('button', { name: 'Sign in' }).click();
+	await p.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(p).not.toHaveURL(/\/login/);
 	await p.goto(`${demo.url}${page}`);
 	await p.getByLabel('Name').fill('E2E no script');

@@ -67,7 +67,7 @@ async function signedIn(browser: Browser, email: string, javaScriptEnabled = tru
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(demo.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	// Signed in once the sign-in page is left (the header differs by screen width).
 	await expect(page).not.toHaveURL(/\/login/);
 	return page;

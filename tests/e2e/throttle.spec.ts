@@ -26,6 +26,6 @@ test('ten failed sign-ins from one address answer 429 with Retry-After', async (
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill('cto@demo.rampart.test');
 	await page.getByLabel('Password').fill('e2e demo password only');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page.getByRole('alert')).toContainText('Too many failed sign-ins');
 });

@@ -36,7 +36,7 @@ async function passwordStep(page: Page, email: string) {
 	await page.goto(`${base}/login`);
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password').fill(DEMO_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	// The sign-in's answer must arrive before the next goto, or that goto cancels it (under load).
 	await page.waitForURL((url) => url.pathname !== '/login');
 }

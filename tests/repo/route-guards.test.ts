@@ -25,6 +25,11 @@ const anonymous = [
 	'(public)/invite/[token]/+page.server.ts actions.default',
 	'(public)/login/+page.server.ts load',
 	'(public)/login/+page.server.ts actions.default',
+	// Signing in with a passkey alone: a challenge bound to the asking browser, and the passkey's
+	// signed answer to it (the credential).
+	'(public)/login/passkey/+page.server.ts load',
+	'(public)/login/passkey/+page.server.ts actions.default',
+	'(public)/login/passkey/challenge/+server.ts POST',
 	// Single sign-on: starting it, and the provider's answer (its code, state and nonce are the
 	// credential, checked against the flow this browser started).
 	'(public)/login/oidc/+server.ts GET',

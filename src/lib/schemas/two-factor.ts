@@ -44,3 +44,8 @@ export const passkeyAssertionSchema = z.object({
 	clientDataJSON: z.string().min(1).max(4096),
 	signature: z.string().min(1).max(1024)
 });
+
+/** A passkey's answer when it signs in alone: the user handle names whose passkey it is. */
+export const passkeySignInSchema = passkeyAssertionSchema.extend({
+	userHandle: z.string().min(1).max(256)
+});

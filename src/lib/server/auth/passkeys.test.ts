@@ -4,6 +4,7 @@ import { createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { addPasskey, createChallenge, removePasskey, verifyPasskey } from './passkeys';
+import { createSignInChallenge } from './passkey-sign-in';
 import { createSession, validateSessionToken } from './session';
 import { hasSecondFactor } from './two-factor';
 import { softwareAuthenticator } from './testing/authenticator';
@@ -61,7 +62,13 @@ describe('passkeys as a second factor (WebAuthn, ES256)', () => {
 		expect(await hasSecondFactor(db(), ann)).toBe(true);
 		expect(await add(ann, answer)).toEqual({ ok: false });
 		const [stored] = await db().select().from(table.passkey);
-		expect(stored).toMatchObject({ id: key.credentialId, userId: ann, name: 'Laptop' });
+		expect(stored).toMatchObject({
+			id: key.credentialId,
+			userId: ann,
+			name: 'Laptop',
+			signCount: 0,
+			userVerified: true
+		});
 	});
 
 	it('a password-only session of a user with just a passkey waits for it', async () => {
@@ -74,6 +81,21 @@ describe('passkeys as a second factor (WebAuthn, ES256)', () => {
 		const ctx = { userId: ann, ip: '192.0.2.10' };
 		expect(await verifyPasskey(db(), ctx, rp, assertion)).toEqual({ ok: true, method: 'passkey' });
 		expect(await verifyPasskey(db(), ctx, rp, assertion)).toEqual({ ok: false, reason: 'invalid' });
+	});
+
+	it('refuses a counter that goes back, and a challenge made for a password-less sign-in', async () => {
+		const ctx = { userId: ann, ip: '192.0.2.13' };
+		const high = key.assert(rp, await createChallenge(db(), ann), rp.origin, { counter: 40 });
+		expect(await verifyPasskey(db(), ctx, rp, high)).toEqual({ ok: true, method: 'passkey' });
+		const cloned = key.assert(rp, await createChallenge(db(), ann), rp.origin, { counter: 39 });
+		expect(await verifyPasskey(db(), ctx, rp, cloned)).toMatchObject({ ok: false });
+		const { challenge } = await createSignInChallenge(db());
+		expect(await verifyPasskey(db(), ctx, rp, key.assert(rp, challenge))).toMatchObject({
+			ok: false
+		});
+		expect(
+			await verifyPasskey(db(), ctx, rp, key.assert(rp, await createChallenge(db(), ann)))
+		).toEqual({ ok: true, method: 'passkey' });
 	});
 
 	it('refuses another user, another key, another origin, and a tampered signature', async () => {

@@ -27,7 +27,7 @@ import {
 } from './two-factor';
 
 /** How long a challenge may be answered. */
-const CHALLENGE_MS = 5 * 60 * 1000;
+export const CHALLENGE_MS = 5 * 60 * 1000;
 
 /** Who the browser talks to: the relying party id is the host of ORIGIN, the origin all of it. */
 export interface RelyingParty {
@@ -37,16 +37,25 @@ export interface RelyingParty {
 
 export const relyingParty = (url: URL): RelyingParty => ({ id: url.hostname, origin: url.origin });
 
-const digest = (bytes: Uint8Array) => encodeHexLowerCase(sha256(bytes));
+export const digest = (bytes: Uint8Array) => encodeHexLowerCase(sha256(bytes));
 
 /** A fresh challenge for one user, base64url; stored by digest until used or five minutes pass. */
 export async function createChallenge(db: Database, userId: string, now = new Date()) {
+	return storeChallenge(db, { userId }, now);
+}
+
+/** A fresh challenge, for a user or (password-less sign-in) for a browser, stored by its digest. */
+export async function storeChallenge(
+	db: Database,
+	owner: { userId: string } | { browser: string },
+	now: Date
+): Promise<string> {
 	const challenge = new Uint8Array(32);
 	crypto.getRandomValues(challenge);
 	await db.delete(table.webauthnChallenge).where(lt(table.webauthnChallenge.expiresAt, now));
 	await db.insert(table.webauthnChallenge).values({
 		id: digest(challenge),
-		userId,
+		...owner,
 		expiresAt: new Date(now.getTime() + CHALLENGE_MS)
 	});
 	return encodeBase64urlNoPadding(challenge);
@@ -67,9 +76,25 @@ async function consumeChallenge(db: Database, userId: string, challenge: Uint8Ar
 	return used.length > 0;
 }
 
-function decode(text: string): Uint8Array | null {
+export function decode(text: string): Uint8Array | null {
 	try {
 		return decodeBase64urlIgnorePadding(text);
+	} catch {
+		return null;
+	}
+}
+
+/** The challenge a ceremony's client data answers, if it is of the right type and for this origin. */
+export function challengeOf(
+	rp: RelyingParty,
+	clientDataJSON: Uint8Array,
+	type: ClientDataType
+): Uint8Array | null {
+	try {
+		const clientData = parseClientDataJSON(clientDataJSON);
+		if (clientData.type !== type || clientData.origin !== rp.origin) return null;
+		if (clientData.crossOrigin === true) return null;
+		return clientData.challenge;
 	} catch {
 		return null;
 	}
@@ -84,14 +109,8 @@ async function checkClientData(
 	type: ClientDataType,
 	now: Date
 ) {
-	try {
-		const clientData = parseClientDataJSON(clientDataJSON);
-		if (clientData.type !== type || clientData.origin !== rp.origin) return false;
-		if (clientData.crossOrigin === true) return false;
-		return consumeChallenge(db, userId, clientData.challenge, now);
-	} catch {
-		return false;
-	}
+	const challenge = challengeOf(rp, clientDataJSON, type);
+	return challenge !== null && consumeChallenge(db, userId, challenge, now);
 }
 
 export type AddPasskeyResult = { ok: true; recoveryCodes: string[] | null } | { ok: false };
@@ -116,11 +135,14 @@ export async function addPasskey(
 		return { ok: false };
 	}
 	let credential;
+	let signCount: number;
+	let userVerified: boolean;
 	try {
 		const { authenticatorData } = parseAttestationObject(attestation);
 		if (!authenticatorData.verifyRelyingPartyIdHash(rp.id) || !authenticatorData.userPresent) {
 			return { ok: false };
 		}
+		({ signatureCounter: signCount, userVerified } = authenticatorData);
 		credential = authenticatorData.credential;
 		if (!credential) return { ok: false };
 		const key = credential.publicKey;
@@ -152,6 +174,8 @@ export async function addPasskey(
 			name: input.name,
 			publicKeyX: x,
 			publicKeyY: y,
+			signCount,
+			userVerified,
 			createdAt: now
 		});
 		const recoveryCodes = codes ? null : await replaceRecoveryCodes(tx, ctx.userId);
@@ -167,7 +191,7 @@ export async function addPasskey(
 			action: 'auth.passkey_added',
 			targetType: 'user',
 			targetId: ctx.userId,
-			detail: { name: input.name },
+			detail: { name: input.name, passwordless: userVerified },
 			ip: ctx.ip
 		});
 		return { ok: true as const, recoveryCodes };
@@ -192,7 +216,8 @@ export async function passkeyIds(db: Database, userId: string): Promise<string[]
 
 /**
  * Checks an assertion (navigator.credentials.get) by one of the user's passkeys: challenge,
- * origin, relying party, user presence and the ES256 signature. Throttled as codes are.
+ * origin, relying party, user presence, the ES256 signature and the signature counter.
+ * Throttled as codes are.
  */
 export async function verifyPasskey(
 	db: Database,
@@ -219,21 +244,68 @@ export async function verifyPasskey(
 		if (!(await checkClientData(db, ctx.userId, rp, clientDataJSON, ClientDataType.Get, now))) {
 			return false;
 		}
-		try {
-			const data = parseAuthenticatorData(authenticatorData);
-			if (!data.verifyRelyingPartyIdHash(rp.id) || !data.userPresent) return false;
-			const publicKey = createPublicKey({
-				key: { kty: 'EC', crv: 'P-256', x: key.publicKeyX, y: key.publicKeyY },
-				format: 'jwk'
-			});
-			const message = createAssertionSignatureMessage(authenticatorData, clientDataJSON);
-			return verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signature)
-				? 'passkey'
-				: false;
-		} catch {
-			return false;
-		}
+		const checked = await checkAssertion(db, key, rp, {
+			authenticatorData,
+			clientDataJSON,
+			signature
+		});
+		return checked === true ? 'passkey' : false;
 	});
+}
+
+/** Why an assertion was refused after its challenge and origin were found right. */
+export type AssertionRefusal = 'relying_party' | 'user_verification' | 'signature' | 'counter';
+
+/**
+ * Checks an assertion against a stored key: relying party, user presence (and user
+ * verification when asked), the ES256 signature over the authenticator data and client data,
+ * then moves the key's signature counter on. A counter that does not go up (unless the
+ * authenticator keeps none: 0 both times) means a cloned key, and is refused.
+ */
+export async function checkAssertion(
+	db: Database,
+	key: { id: string; publicKeyX: string; publicKeyY: string },
+	rp: RelyingParty,
+	answer: { authenticatorData: Uint8Array; clientDataJSON: Uint8Array; signature: Uint8Array },
+	options: { userVerification?: boolean } = {}
+): Promise<true | AssertionRefusal> {
+	let counter: number;
+	try {
+		const data = parseAuthenticatorData(answer.authenticatorData);
+		if (!data.verifyRelyingPartyIdHash(rp.id)) return 'relying_party';
+		if (!data.userPresent) return 'user_verification';
+		if (options.userVerification && !data.userVerified) return 'user_verification';
+		const publicKey = createPublicKey({
+			key: { kty: 'EC', crv: 'P-256', x: key.publicKeyX, y: key.publicKeyY },
+			format: 'jwk'
+		});
+		const message = createAssertionSignatureMessage(
+			answer.authenticatorData,
+			answer.clientDataJSON
+		);
+		const signed = verify(
+			'sha256',
+			message,
+			{ key: publicKey, dsaEncoding: 'der' },
+			answer.signature
+		);
+		if (!signed) return 'signature';
+		counter = data.signatureCounter;
+	} catch {
+		return 'signature';
+	}
+	// One statement: two answers with one counter value cannot both pass.
+	const moved = await db
+		.update(table.passkey)
+		.set({ signCount: counter })
+		.where(
+			and(
+				eq(table.passkey.id, key.id),
+				counter === 0 ? eq(table.passkey.signCount, 0) : lt(table.passkey.signCount, counter)
+			)
+		)
+		.returning({ id: table.passkey.id });
+	return moved.length > 0 ? true : 'counter';
 }
 
 /** Removes one of a user's passkeys; audited. */

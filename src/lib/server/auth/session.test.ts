@@ -12,12 +12,25 @@ import {
 	sessionIdFromToken,
 	sessionVerdict,
 	slidingExpiry,
-	validateSessionToken
+	validateSessionToken,
+	withSecondFactor
 } from './session';
 
 const DAY = 24 * 60 * 60 * 1000;
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
+
+describe('a session’s recorded sign-in method once a second factor is given', () => {
+	it('keeps the first step (password or the identity provider) and adds the factor', () => {
+		expect(withSecondFactor('password', 'totp')).toBe('password+totp');
+		expect(withSecondFactor('oidc', 'totp')).toBe('oidc+totp');
+		expect(withSecondFactor('oidc', 'passkey')).toBe('oidc+passkey');
+		expect(withSecondFactor('oidc+totp', 'recovery_code')).toBe('oidc+recovery_code');
+		expect(withSecondFactor('password+passkey', 'totp')).toBe('password+totp');
+		// A password-less passkey sign-in already counts as both.
+		expect(withSecondFactor('passkey', 'totp')).toBe('passkey');
+	});
+});
 
 describe('session tokens', () => {
 	it('carries 160 random bits, base32, different every time', () => {

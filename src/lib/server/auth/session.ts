@@ -22,9 +22,21 @@ export interface SessionUser {
 	role: GlobalRole;
 }
 
-/** How a session was signed in. */
-export type AuthMethod =
-	'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'oidc';
+/** How a session's second factor was given. */
+type SecondFactor = 'totp' | 'recovery_code' | 'passkey';
+
+/**
+ * How a session was signed in: a password or the identity provider, then the second factor if
+ * one was asked for (`oidc+totp`); `passkey` alone is a password-less sign-in with a passkey
+ * that verified the user, which counts as both factors.
+ */
+export type AuthMethod = 'password' | 'oidc' | 'passkey' | `${'password' | 'oidc'}+${SecondFactor}`;
+
+/** A session's method once a second factor was given in it (a passkey sign-in has both already). */
+export function withSecondFactor(method: string, factor: SecondFactor): AuthMethod {
+	if (method === 'passkey') return 'passkey';
+	return `${method.startsWith('oidc') ? 'oidc' : 'password'}+${factor}`;
+}
 
 export interface Session {
 	id: string;
@@ -186,26 +198,24 @@ export async function validateSessionToken(
 
 /**
  * Completes a sign-in with its second factor: the pending session is replaced by a new one
- * (a new token, so a token seen before the second factor is worth nothing after it).
+ * (a new token, so a token seen before the second factor is worth nothing after it) that
+ * records both steps: how the pending one was signed in (password or provider) and the factor.
  */
 export async function completeSecondFactor(
 	db: Database,
 	pendingSessionId: string,
 	userId: string,
-	method: 'totp' | 'recovery_code' | 'passkey',
+	method: SecondFactor,
 	meta: { userAgent?: string; ip?: string },
 	now = new Date()
 ): Promise<{ token: string; session: Session }> {
 	return db.transaction(async (tx) => {
-		await tx
+		const [pending] = await tx
 			.delete(table.session)
-			.where(and(eq(table.session.id, pendingSessionId), eq(table.session.userId, userId)));
-		return createSession(
-			tx,
-			userId,
-			{ ...meta, authMethod: `password+${method}`, secondFactorAt: now },
-			now
-		);
+			.where(and(eq(table.session.id, pendingSessionId), eq(table.session.userId, userId)))
+			.returning({ authMethod: table.session.authMethod });
+		const authMethod = withSecondFactor(pending?.authMethod ?? 'password', method);
+		return createSession(tx, userId, { ...meta, authMethod, secondFactorAt: now }, now);
 	});
 }
 

@@ -14,6 +14,7 @@ import * as table from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
 import { checkLoginThrottle, clearAccountFailures, recordLoginFailure } from './login-throttle';
 import { open, seal } from './secret-box';
+import { withSecondFactor } from './session';
 
 /** RFC 6238 as every authenticator app reads it: 30-second steps, 6 digits, HMAC-SHA1. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -96,7 +97,12 @@ export async function secondFactorStatus(db: Database, userId: string) {
 		.from(table.recoveryCode)
 		.where(and(eq(table.recoveryCode.userId, userId), isNull(table.recoveryCode.usedAt)));
 	const passkeys = await db
-		.select({ id: table.passkey.id, name: table.passkey.name, createdAt: table.passkey.createdAt })
+		.select({
+			id: table.passkey.id,
+			name: table.passkey.name,
+			createdAt: table.passkey.createdAt,
+			userVerified: table.passkey.userVerified
+		})
 		.from(table.passkey)
 		.where(eq(table.passkey.userId, userId))
 		.orderBy(table.passkey.createdAt);
@@ -173,9 +179,14 @@ export async function enrolTotp(
 		const recoveryCodes = await replaceRecoveryCodes(tx, ctx.userId);
 		await endOtherSessions(tx, ctx.userId, ctx.sessionId);
 		if (ctx.sessionId) {
+			const [current] = await tx
+				.select({ authMethod: table.session.authMethod })
+				.from(table.session)
+				.where(eq(table.session.id, ctx.sessionId));
+			const authMethod = withSecondFactor(current?.authMethod ?? 'password', 'totp');
 			await tx
 				.update(table.session)
-				.set({ secondFactorAt: now, authMethod: 'password+totp' })
+				.set({ secondFactorAt: now, authMethod })
 				.where(eq(table.session.id, ctx.sessionId));
 		}
 		await audit(tx, {

@@ -80,7 +80,10 @@ export const userTotp = pgTable('user_totp', {
 	createdAt: createdAt()
 });
 
-/** A user's passkeys and security keys (WebAuthn, ES256) as a second factor. */
+/**
+ * A user's passkeys and security keys (WebAuthn, ES256): a second factor, and a password-less
+ * sign-in when the authenticator verified the user (PIN, biometrics) as it was registered.
+ */
 export const passkey = pgTable(
 	'passkey',
 	{
@@ -93,18 +96,25 @@ export const passkey = pgTable(
 		// The P-256 public key's coordinates, base64url (a JWK's x and y).
 		publicKeyX: text('public_key_x').notNull(),
 		publicKeyY: text('public_key_y').notNull(),
+		// The authenticator's signature counter last seen (0: it keeps none); a lower one is a clone.
+		signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+		// The registration carried the user-verified flag: the key may sign in without a password.
+		userVerified: boolean('user_verified').notNull().default(false),
 		createdAt: createdAt()
 	},
 	(t) => [index('passkey_user_idx').on(t.userId)]
 );
 
-/** WebAuthn challenges: single use, a few minutes, shared by every instance. */
+/**
+ * WebAuthn challenges: single use, a few minutes, shared by every instance. A challenge is for
+ * one user (second factor, registration) or, for a password-less sign-in, for one browser.
+ */
 export const webauthnChallenge = pgTable('webauthn_challenge', {
 	// SHA-256 of the challenge, hex.
 	id: text('id').primaryKey(),
-	userId: uuid('user_id')
-		.notNull()
-		.references(() => user.id, { onDelete: 'cascade' }),
+	userId: uuid('user_id').references(() => user.id, { onDelete: 'cascade' }),
+	// Password-less sign-in: SHA-256 of the random value in the asking browser's cookie, hex.
+	browser: text('browser'),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
 });
 

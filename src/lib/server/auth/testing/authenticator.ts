@@ -1,6 +1,15 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { RelyingParty } from '../passkeys';
 
+/** How an assertion is made: the flags the authenticator sets, its counter, the user handle it returns. */
+export interface AssertOptions {
+	userVerified?: boolean;
+	/** The signature counter to report (default: one more than the last). */
+	counter?: number;
+	/** The user handle a discoverable credential returns (the user's id as UTF-8). */
+	userHandle?: string;
+}
+
 /**
  * A software authenticator for tests: an ES256 key pair and a credential id, answering
  * registrations and assertions as a browser would hand them to the server (base64url fields).
@@ -16,7 +25,12 @@ export function softwareAuthenticator() {
 	let counter = 0;
 	return {
 		credentialId: b64(credentialId),
-		register(rp: RelyingParty, challenge: string, origin = rp.origin) {
+		register(
+			rp: RelyingParty,
+			challenge: string,
+			origin = rp.origin,
+			{ userVerified = true }: { userVerified?: boolean } = {}
+		) {
 			const coseKey = cbor(
 				new Map<number, number | Uint8Array>([
 					[1, 2],
@@ -30,7 +44,8 @@ export function softwareAuthenticator() {
 			idLength.writeUInt16BE(credentialId.length);
 			const authData = Buffer.concat([
 				rpHash(rp),
-				Buffer.from([0x45]), // user present, user verified, credential data included
+				// User present, user verified (0x04), credential data included.
+				Buffer.from([userVerified ? 0x45 : 0x41]),
 				Buffer.alloc(4),
 				Buffer.alloc(16),
 				idLength,
@@ -49,10 +64,13 @@ export function softwareAuthenticator() {
 				clientDataJSON: b64(clientData('webauthn.create', challenge, origin))
 			};
 		},
-		assert(rp: RelyingParty, challenge: string, origin = rp.origin) {
+		assert(rp: RelyingParty, challenge: string, origin = rp.origin, options: AssertOptions = {}) {
 			const count = Buffer.alloc(4);
-			count.writeUInt32BE(++counter);
-			const authenticatorData = Buffer.concat([rpHash(rp), Buffer.from([0x05]), count]);
+			const reported = options.counter ?? ++counter;
+			counter = Math.max(counter, reported);
+			count.writeUInt32BE(reported);
+			const flags = options.userVerified === false ? 0x01 : 0x05;
+			const authenticatorData = Buffer.concat([rpHash(rp), Buffer.from([flags]), count]);
 			const clientDataJSON = clientData('webauthn.get', challenge, origin);
 			const message = Buffer.concat([
 				authenticatorData,
@@ -62,7 +80,8 @@ export function softwareAuthenticator() {
 				credentialId: b64(credentialId),
 				authenticatorData: b64(authenticatorData),
 				clientDataJSON: b64(clientDataJSON),
-				signature: b64(sign('sha256', message, { key: privateKey, dsaEncoding: 'der' }))
+				signature: b64(sign('sha256', message, { key: privateKey, dsaEncoding: 'der' })),
+				userHandle: b64(Buffer.from(options.userHandle ?? ''))
 			};
 		}
 	};

@@ -196,6 +196,22 @@ describe('two-factor sign-in, policy and step-up', () => {
 		expect(valid?.session.secondFactorAt).toBeInstanceOf(Date);
 	});
 
+	it('after single sign-on the second factor is recorded with it: oidc+totp, oidc+recovery_code', async () => {
+		// The session a sign-in through the provider makes (oidc/sign-in.ts) for a user with a factor.
+		const fromProvider = await createSession(db(), ids.ann!, { authMethod: 'oidc' });
+		expect((await validateSessionToken(db(), fromProvider.token))?.pendingSecondFactor).toBe(true);
+		const a = await request(fromProvider.token, '/login/two-factor', { code: await code('ann') });
+		expect(await outcome(() => actions.totp!(a.event))).toEqual({ redirect: '/' });
+		const valid = await validateSessionToken(db(), Object.values(a.cookies)[0]!);
+		expect(valid?.session.authMethod).toBe('oidc+totp');
+		const codes = await replaceRecoveryCodes(db(), ids.ann!);
+		const again = await createSession(db(), ids.ann!, { authMethod: 'oidc' });
+		const b = await request(again.token, '/login/two-factor', { recoveryCode: codes[0]! });
+		expect(await outcome(() => actions.recovery!(b.event))).toEqual({ redirect: '/' });
+		const recovered = await validateSessionToken(db(), Object.values(b.cookies)[0]!);
+		expect(recovered?.session.authMethod).toBe('oidc+recovery_code');
+	});
+
 	it('a code already used is refused at the next sign-in in its window', async () => {
 		const used = await code('ann');
 		const first = await passwordStep('ann');
