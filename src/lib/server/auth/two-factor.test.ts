@@ -241,4 +241,23 @@ describe('second factors in the database', () => {
 			false
 		);
 	});
+
+	it('set up in a session from single sign-on, TOTP is recorded after it: oidc+totp', async () => {
+		const { session } = await createSession(handle.db, adminId, { authMethod: 'oidc' });
+		const adminKey = generateTotpKey();
+		const at = later(t0, 3600);
+		const result = await enrolTotp(
+			handle.db,
+			{ userId: adminId, ip: '192.0.2.2', sessionId: session.id },
+			adminKey,
+			codeFor(adminKey, at),
+			at
+		);
+		expect(result.ok).toBe(true);
+		const [row] = await handle.db
+			.select()
+			.from(table.session)
+			.where(eq(table.session.id, session.id));
+		expect(row?.authMethod).toBe('oidc+totp');
+	});
 });
