@@ -755,6 +755,8 @@ async function compareInstances(o: {
 	};
 	const servers: Server[] = [];
 	let haproxy: Haproxy | null = null;
+	// The machine's 1-minute load average before and after: other work on it skews every figure.
+	const load = [os.loadavg()[0]!];
 	const figures: Record<string, { one: SetupFigures; many: SetupFigures }> = {};
 	try {
 		const started = performance.now();
@@ -825,7 +827,7 @@ async function compareInstances(o: {
 				const lbBefore = lb.child.pid ? procCpuMs(lb.child.pid) : null;
 				const loadBefore = process.cpuUsage();
 				const run = await measure(opts, () => (route === 'save' ? tally.failures : 0));
-				const load = process.cpuUsage(loadBefore);
+				const generator = process.cpuUsage(loadBefore);
 				const app = pids.map((pid, i) => procCpuMs(pid) - appBefore[i]!);
 				const pgAfter = postmaster ? processTreeCpuMs(postmaster) : null;
 				const appSum = app.reduce((a, b) => a + b, 0);
@@ -842,7 +844,7 @@ async function compareInstances(o: {
 						setup.key === 'many' && lbBefore !== null && lb.child.pid
 							? perRequest(procCpuMs(lb.child.pid) - lbBefore, run.responses)
 							: null,
-					loadCpuMsPerRequest: perRequest((load.user + load.system) / 1000, run.responses)
+					loadCpuMsPerRequest: perRequest((generator.user + generator.system) / 1000, run.responses)
 				};
 				if (route === 'save' && tally.bodies.length)
 					console.log(`  saves refused inside HTTP 200:\n    ${tally.bodies.join('\n    ')}`);
@@ -860,7 +862,8 @@ async function compareInstances(o: {
 		await haproxy?.stop();
 		cleanUp();
 	}
-	printComparison(o, figures);
+	load.push(os.loadavg()[0]!);
+	printComparison({ ...o, load }, figures);
 	const broken = Object.entries(figures).filter(([, f]) =>
 		[f.one, f.many].some((r) => r.non2xx > 0 || r.p50 === null)
 	);
@@ -876,6 +879,7 @@ async function compareInstances(o: {
 			connections: o.connections,
 			durationSeconds: o.duration,
 			cpus: os.cpus().length,
+			loadAverage: load,
 			routes: figures
 		};
 		writeFileSync(path.resolve(o.out), `${JSON.stringify(report, null, 2)}\n`);
@@ -884,7 +888,7 @@ async function compareInstances(o: {
 }
 
 function printComparison(
-	o: { instances: number; connections: number; duration: number; targets: Targets },
+	o: { instances: number; connections: number; duration: number; targets: Targets; load: number[] },
 	figures: Record<string, { one: SetupFigures; many: SetupFigures }>
 ) {
 	const ms = (x: number | null) => (x === null ? '—' : x.toFixed(1));
@@ -932,7 +936,8 @@ function printComparison(
 			.trimEnd();
 	console.log(
 		`\n${o.targets.teams} teams, PostgreSQL, ${o.connections} connections × ${o.duration} s per route and set-up, ` +
-			`${os.cpus().length} CPUs (latencies in ms, CPU in ms per response)`
+			`${os.cpus().length} CPUs, load average ${o.load.map((l) => l.toFixed(1)).join(' → ')} ` +
+			'(latencies in ms, CPU in ms per response)'
 	);
 	console.log(line(header));
 	for (const r of rows) console.log(line(r));
