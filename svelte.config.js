@@ -37,7 +37,10 @@ const config = {
 		version: { pollInterval: 0 },
 		// Absolute asset paths: relative ones grow with the request's path ("../" per segment), so a
 		// long made-up address made every page's Link header and HTML grow with it.
-		paths: { relative: false }
+		paths: { relative: false },
+		// SvelteKit's OpenTelemetry spans and src/instrumentation.server.ts, which exports them only
+		// when an OTLP endpoint is configured (src/lib/server/observability/tracing.ts).
+		experimental: { tracing: { server: true }, instrumentation: { server: true } }
 	}
 };
 
