@@ -1014,17 +1014,20 @@ async function main() {
 		: path.resolve(values['data-dir'] ?? (process.env.DATA_DIR || defaultScaleDir(teams)));
 	if (fresh)
 		process.once('exit', () => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
-	const password = await ensureDatabase({ url, dataDir, teams, cycles });
-	const targets = await readTargets(url, dataDir, connections);
-	if (values.instances !== undefined) {
-		const instances = Number(values.instances);
-		const portBase = values['port-base'] === undefined ? null : Number(values['port-base']);
+	// Checked before the database is seeded, which can take minutes.
+	const instances = values.instances === undefined ? null : Number(values.instances);
+	const portBase = values['port-base'] === undefined ? null : Number(values['port-base']);
+	if (instances !== null) {
 		if (!Number.isInteger(instances) || instances < 2 || instances > 8)
 			throw new Error('--instances must be a whole number from 2 to 8.');
 		if (portBase !== null && (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000))
 			throw new Error('--port-base must be a port from 1024 to 65000.');
 		if (!url)
 			throw new Error('--instances needs DATABASE_URL: several instances share PostgreSQL.');
+	}
+	const password = await ensureDatabase({ url, dataDir, teams, cycles });
+	const targets = await readTargets(url, dataDir, connections);
+	if (instances !== null && url) {
 		return compareInstances({
 			instances,
 			url,
