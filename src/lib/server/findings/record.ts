@@ -238,7 +238,8 @@ async function ensureAnalyses(
 		.values(tools.map((t) => ({ teamId, repositoryId, toolName: t.name, category })))
 		.onConflictDoUpdate({
 			target: [table.analysis.repositoryId, table.analysis.toolName, table.analysis.category],
-			set: { toolName: sql`excluded.tool_name` }
+			// A column outside every unique index (see ensureRepository): no lock against findings' writes.
+			set: { createdAt: sql`${table.analysis.createdAt}` }
 		})
 		.returning({ id: table.analysis.id, toolName: table.analysis.toolName });
 	return new Map(rows.map((r) => [r.toolName, r.id]));

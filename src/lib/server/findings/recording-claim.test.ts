@@ -120,4 +120,39 @@ describe('recording an upload under a claim on its analyses', () => {
 		expect(again.counts).toMatchObject({ new: 5, unchanged: BATCH });
 		expect(await openKeys('pay/broken')).toEqual(new Set(good.map((f) => f.key)));
 	});
+	// On PostgreSQL: findings being written hold FOR KEY SHARE on their repository and analysis
+	// (the foreign-key checks); making sure of those rows must not wait for them. It did (the
+	// upserts updated a unique column, which locks FOR UPDATE), and two uploads deadlocked.
+	it.skipIf(!process.env.DATABASE_URL)(
+		'another upload of a repository whose findings are being written does not wait for them',
+		async () => {
+			await recordUpload(t.db, upload('pay/locks', keys(0, 2)));
+			const [row] = await t.db
+				.select({ repositoryId: table.analysis.repositoryId, analysisId: table.analysis.id })
+				.from(table.analysis)
+				.innerJoin(table.codeRepository, eq(table.codeRepository.id, table.analysis.repositoryId))
+				.where(eq(table.codeRepository.name, 'pay/locks'));
+			let release = () => {};
+			let taken = () => {};
+			const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+			const holder = t.db.transaction(async (tx) => {
+				await tx.execute(
+					sql`select 1 from code_repository where id = ${row!.repositoryId} for key share`
+				);
+				await tx.execute(sql`select 1 from analysis where id = ${row!.analysisId} for key share`);
+				taken();
+				await new Promise<void>((resolve) => (release = resolve));
+			});
+			await lockTaken;
+			const other = recordUpload(t.db, { ...upload('pay/locks', keys(0, 2)), ref: 'feature/x' });
+			const outcome = await Promise.race([
+				other.then(() => 'recorded'),
+				new Promise((resolve) => setTimeout(() => resolve('waited'), 3000))
+			]);
+			release();
+			await holder;
+			await other;
+			expect(outcome).toBe('recorded');
+		}
+	);
 });

@@ -21,8 +21,10 @@ export async function ensureRepository(
 		.values({ teamId, name })
 		.onConflictDoUpdate({
 			target: [table.codeRepository.teamId, table.codeRepository.name],
-			// Writes the same name again, so the existing row comes back in one statement.
-			set: { name: sql`excluded.name` }
+			// Writes its creation time again, so the existing row comes back in one statement. Not
+			// the name: updating a column of a unique index locks the row against the foreign-key
+			// checks of findings being written for it (FOR UPDATE), and two uploads deadlocked.
+			set: { createdAt: sql`${table.codeRepository.createdAt}` }
 		})
 		.returning({
 			id: table.codeRepository.id,
