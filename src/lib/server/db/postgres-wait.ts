@@ -15,6 +15,10 @@ import type { Sql } from 'postgres';
  * away (measured: a pool of 4 served 2 at a time afterwards). So once a statement has waited in
  * vain, the pool is replaced by a new one and the old one is ended (what runs on it may finish):
  * the instance recovers its whole pool without a restart.
+ *
+ * For one bound after a statement waited in vain, new statements fail at once instead of
+ * waiting again: a request whose first statement's failure is tolerated (the request budget
+ * lets the request through) would otherwise wait once per statement.
  */
 
 /** The error a statement gets when no connection came within the bound. */
@@ -67,6 +71,11 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 	const waiting = new Set<Waiting>();
 	const first = open();
 	let current = first;
+	/** Until when statements fail at once (performance.now()), after one waited in vain. */
+	let failFastUntil = 0;
+	/** When a statement last succeeded: the database answers, whatever one stuck connection says. */
+	let answeredAt = 0;
+	const failFast = () => performance.now() < failFastUntil;
 	const retire = (pool: Sql) => {
 		if (pool !== current) return;
 		const fresh = open();
@@ -84,6 +93,9 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 			else if (now - w.since >= bound) {
 				waiting.delete(w);
 				w.expire(new ConnectionWaitTimeout(seconds));
+				// A statement left on a pool already replaced, or while others are answered, says
+				// nothing about whether the database is there.
+				if (w.pool === current && now - answeredAt > bound) failFastUntil = now + bound;
 				retire(w.pool);
 			}
 		}
@@ -111,8 +123,11 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 					const done = () => {
 						settled = true;
 					};
-					Promise.resolve(query).then(done, done);
-					watch({
+					Promise.resolve(query).then(() => {
+						done();
+						answeredAt = performance.now();
+					}, done);
+					const waitingFor: Waiting = {
 						since: performance.now(),
 						pool: target,
 						waiting: () => !settled && pending.state == null,
@@ -122,12 +137,15 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 							pending.args = [];
 							pending.options = { ...pending.options, prepare: false };
 						}
-					});
+					};
+					if (failFast()) waitingFor.expire(new ConnectionWaitTimeout(seconds));
+					else watch(waitingFor);
 					return query;
 				};
 			}
 			if (property === 'begin') {
 				return (...args: unknown[]) => {
+					if (failFast()) return Promise.reject(new ConnectionWaitTimeout(seconds));
 					const i = args.findIndex((a) => typeof a === 'function');
 					const callback = args[i] as (tx: unknown) => unknown;
 					let started = false;
