@@ -1,5 +1,5 @@
 import type { Database } from '$lib/server/db';
-import type { Phase } from '$lib/server/model/types';
+import type { Model, Phase } from '$lib/server/model/types';
 import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
 import { pipelineFacts } from '$lib/server/evidence/facts';
 import { readTeamRuns, teamRunsJson } from '$lib/server/evidence/runs';
@@ -7,7 +7,7 @@ import { shownFacts } from '$lib/server/evidence/shown';
 import { sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
-import { loadPractices } from './assessments';
+import { assessmentProgress, type PhaseProgress } from './progress';
 
 /** What the person saw, so a whole-phase submit writes only what they changed. */
 export function answerFingerprint(a: {
@@ -26,9 +26,13 @@ export function practiceFingerprint(p: {
 	return JSON.stringify([p.notApplicable, p.notApplicable ? p.reason : '', p.target]);
 }
 
-/** Everything the phase form shows: each practice's settings and each criterion's answer, then and now. */
+/**
+ * Everything the phase form shows: each practice's settings and each criterion's answer, then and
+ * now; and the whole assessment's progress (for the counts and the next unanswered criterion).
+ */
 export async function phaseForm(
 	db: Database,
+	model: Model,
 	access: {
 		team: { id: string };
 		assessment: typeof table.assessment.$inferSelect;
@@ -36,14 +40,25 @@ export async function phaseForm(
 	},
 	phase: Phase,
 	now = new Date()
-) {
+): Promise<{ practices: ReturnType<typeof practicesOf>; progress: PhaseProgress[] }> {
 	const shown = criterionIdsOf(phase.practices);
 	// Criteria a pipeline can confirm show its facts, read with the answers (no statement more).
 	const withRules = criteriaOf(phase.practices).some((c) => c.evidence);
-	const [{ previousId: prevId, answers, previous, runs }, practices] = await Promise.all([
-		phaseAnswers(db, access, shown, withRules),
-		loadPractices(db, access.assessment.id)
-	]);
+	const read = await phaseAnswers(db, access, shown, withRules);
+	const notApplicable = new Set(
+		[...read.practices.values()].filter((p) => p.notApplicable).map((p) => p.practiceId)
+	);
+	return {
+		practices: practicesOf(phase, read, now),
+		progress: assessmentProgress(model, read.answered, notApplicable)
+	};
+}
+
+function practicesOf(
+	phase: Phase,
+	{ previousId: prevId, answers, previous, runs, practices }: PhaseRead,
+	now: Date
+) {
 	return phase.practices.map((p) => {
 		const stored = practices.get(p.id);
 		const settings = {
@@ -88,6 +103,18 @@ export async function phaseForm(
 	});
 }
 
+interface StoredPractice {
+	practiceId: string;
+	notApplicable: boolean;
+	notApplicableReason: string;
+	target: number | null;
+	score: number;
+	achievedLevel: number;
+	version: number;
+}
+
+type PhaseRead = Awaited<ReturnType<typeof phaseAnswers>>;
+
 interface PhaseAnswer {
 	value: number | null;
 	comment: string;
@@ -98,8 +125,9 @@ interface PhaseAnswer {
 
 /**
  * The phase's answers now and in the team's previous assessment (the one of the latest cycle
- * that started before this one), in one statement: a phase page is opened far more often than
- * anything on it changes, and each statement costs more to send and read than to run.
+ * that started before this one), the assessment's practice rows and which of its criteria are
+ * answered, in one statement: a phase page is opened far more often than anything on it
+ * changes, and each statement costs more to send and read than to run.
  */
 async function phaseAnswers(
 	db: Database,
@@ -112,6 +140,7 @@ async function phaseAnswers(
 	withRuns: boolean
 ) {
 	const a = table.answer;
+	const p = table.assessmentPractice;
 	const ids = sql.join(
 		criterionIds.map((id) => sql`${id}`),
 		sql`, `
@@ -125,6 +154,8 @@ async function phaseAnswers(
 		previousId: string | null;
 		current: [string, number | null, string, string[], number, string | null][] | null;
 		previous: [string, number | null, string][] | null;
+		answered: string[];
+		practices: [string, boolean, string, number | null, number, number, number][] | null;
 		runs?: unknown;
 	}>(
 		await db.execute(sql`with previous as (select ${previousId} as id)
@@ -133,7 +164,12 @@ async function phaseAnswers(
 				(select ${table.user.name} from ${table.user} where ${table.user.id} = ${a.updatedBy})))
 				from ${a} where ${a.assessmentId} = ${access.assessment.id} and ${a.criterionId} in (${ids})) as "current",
 			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}))
-				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous"
+				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous",
+			coalesce((select array_agg(${a.criterionId}) from ${a}
+				where ${a.assessmentId} = ${access.assessment.id} and ${a.value} is not null), '{}') as "answered",
+			(select json_agg(json_build_array(${p.practiceId}, ${p.notApplicable}, ${p.notApplicableReason},
+				${p.target}, ${p.score}, ${p.achievedLevel}, ${p.version}))
+				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"
 			${withRuns ? sql`, ${teamRunsJson(sql`${access.team.id}::uuid`)} as "runs"` : sql``}`)
 	);
 	const answers = new Map<string, PhaseAnswer>(
@@ -145,10 +181,20 @@ async function phaseAnswers(
 	const previous = new Map<string, { value: number | null; comment: string }>(
 		(row?.previous ?? []).map(([criterionId, value, comment]) => [criterionId, { value, comment }])
 	);
+	const practices = new Map<string, StoredPractice>(
+		(row?.practices ?? []).map(
+			([practiceId, notApplicable, notApplicableReason, target, score, achievedLevel, version]) => [
+				practiceId,
+				{ practiceId, notApplicable, notApplicableReason, target, score, achievedLevel, version }
+			]
+		)
+	);
 	return {
 		previousId: row?.previousId ?? null,
 		answers,
 		previous,
+		answered: new Set(row?.answered ?? []),
+		practices,
 		runs: withRuns ? readTeamRuns(row?.runs) : null
 	};
 }

@@ -7,6 +7,7 @@ import { loadModel } from '$lib/server/model/load-model';
 import type { Model } from '$lib/server/model/types';
 import { findAssessment, listTeamAssessments, loadAnswers, saveAnswer } from './assessments';
 import { openCycle, setCycleStatus } from './cycles';
+import { assessmentProgressOf } from './overview';
 import { phaseForm } from './phase-form';
 import { teamPicture } from './team-picture';
 
@@ -90,7 +91,12 @@ describe('the team picture and the phase form', () => {
 	it("shows the phase's answers now and last quarter, and none of another phase", async () => {
 		const { assessment: a, cycle } = await assessment('2026-Q2');
 		const plan = model.phases.find((p) => p.practices.some((x) => x.id === 'threat-modeling'))!;
-		const form = await phaseForm(handle.db, { team: { id: teamId }, assessment: a, cycle }, plan);
+		const { practices: form } = await phaseForm(
+			handle.db,
+			model,
+			{ team: { id: teamId }, assessment: a, cycle },
+			plan
+		);
 		const criteria = new Map(
 			form.flatMap((p) => p.levels.flatMap((l) => l.criteria.map((c) => [c.id, c])))
 		);
@@ -116,11 +122,14 @@ describe('the team picture and the phase form', () => {
 			expect(c.answer.value, id).toBe(q2.get(id)?.value ?? null);
 		}
 		const other = model.phases.find((p) => p.id !== plan.id)!;
-		const otherForm = await phaseForm(
+		const { practices: otherForm, progress } = await phaseForm(
 			handle.db,
+			model,
 			{ team: { id: teamId }, assessment: a, cycle },
 			other
 		);
+		// The progress read with the form is the assessment's, as assessmentProgressOf reads it.
+		expect(progress).toEqual(await assessmentProgressOf(handle.db, model, a.id));
 		const ids = otherForm.flatMap((p) => p.levels.flatMap((l) => l.criteria.map((c) => c.id)));
 		expect(ids.some((id) => id.startsWith('threat-modeling.'))).toBe(false);
 		const answered = otherForm.flatMap((p) => p.levels[0]!.criteria.map((c) => c.answer.value));

@@ -5,7 +5,6 @@ import { requireAssessmentAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { getModel } from '$lib/server/model/load-model';
 import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
-import { assessmentProgressOf } from '$lib/server/assessments/overview';
 import {
 	answerFingerprint,
 	phaseForm,
@@ -26,10 +25,7 @@ export const load: PageServerLoad = async (event) => {
 	const model = getModel();
 	const phase = model.phases.find((p) => p.id === event.params.phase);
 	if (!phase) error(404, 'Unknown phase');
-	const [form, progress] = await Promise.all([
-		phaseForm(event.locals.db, access, phase),
-		assessmentProgressOf(event.locals.db, model, access.assessment.id)
-	]);
+	const { practices: form, progress } = await phaseForm(event.locals.db, model, access, phase);
 	const at = model.phases.indexOf(phase);
 	const here = progress[at]!;
 	const open = new Set(here.unanswered.map((c) => c.id));
