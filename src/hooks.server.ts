@@ -30,7 +30,7 @@ import { checkEvidenceCategories } from '$lib/server/model/evidence-rules';
 import { getCatalogue } from '$lib/server/tools/catalogue';
 import { syncCatalogue } from '$lib/server/tools/sync';
 import { getTraining } from '$lib/server/training/load-training';
-import { mailSettings } from '$lib/server/mail/settings';
+import { mailSettings, reminderIntervalMs } from '$lib/server/mail/settings';
 import { ssoSettings } from '$lib/server/auth/oidc/settings';
 import { startMailService } from '$lib/server/mail/service';
 import { startChatService } from '$lib/server/chat/service';
@@ -55,6 +55,7 @@ export const init: ServerInit = async () => {
 		getTraining();
 		// Refuses a malformed SMTP_URL, or one without ORIGIN for the links.
 		mailSettings(process.env);
+		reminderIntervalMs(process.env);
 		// Refuses a malformed REQUEST_BUDGET_* before serving anything.
 		budgetSettings(process.env);
 		// Refuses a wrong or half-done single sign-on or LOCAL_PASSWORDS setting.

@@ -14,7 +14,9 @@ export const permissions = [
 	'tools.manage',
 	// Which catalogue tool a scanner name in uploads is: it moves every team's evidence at once.
 	'scanners.map',
-	'integrations.manage'
+	'integrations.manage',
+	// The email and chat queues, and the text of emails kept unsent while email is off.
+	'outbox.view'
 ] as const;
 export type Permission = (typeof permissions)[number];
 

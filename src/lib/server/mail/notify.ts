@@ -10,7 +10,7 @@ import {
 } from '$lib/server/chat/notify';
 import { assessmentTeam } from '$lib/server/assessments/assessment-team';
 import { queueEmail, queueEmails, queueForPeople, recipientsFor } from './outbox';
-import { mailSettings } from './settings';
+import { composeSettings, emailEnabled } from './settings';
 import { assessmentReturnedEmail } from './templates/assessment-returned';
 import { cycleOpenedEmail } from './templates/cycle-opened';
 import { invitationEmail } from './templates/invitation';
@@ -19,8 +19,8 @@ import { questionAskedEmail } from './templates/question-asked';
 import { trainingAssignedEmail } from './templates/training-assigned';
 
 // Each function runs inside the transaction of the change it reports, so the email (and the
-// team's chat message, when it has a webhook) is queued only if the change commits. Email is
-// skipped when it is off; chat does not depend on it.
+// team's chat message, when it has a webhook) is queued only if the change commits. With email
+// off the emails are queued all the same but never sent (outbox.ts); chat does not depend on it.
 
 async function nameOf(tx: Tx, userId: string): Promise<string> {
 	const [row] = await tx
@@ -30,13 +30,15 @@ async function nameOf(tx: Tx, userId: string): Promise<string> {
 	return row?.name ?? 'Someone';
 }
 
-/** Emails an invitation link (it is also shown once to the admin who made it). */
+/**
+ * Emails an invitation link (it is also shown once to the admin who made it); returns whether it
+ * will be sent (email on).
+ */
 export async function emailInvitation(
 	tx: Tx,
 	d: { inviterId: string; email: string; token: string; expiresAt: Date }
 ): Promise<boolean> {
-	const settings = mailSettings();
-	if (!settings) return false;
+	const settings = composeSettings();
 	await queueEmail(tx, {
 		kind: 'invitation',
 		to: d.email,
@@ -46,14 +48,13 @@ export async function emailInvitation(
 			expiresAt: d.expiresAt
 		})
 	});
-	return true;
+	return emailEnabled();
 }
 
 /** Tells each member of every team with an assessment in the new cycle. */
 export async function notifyCycleOpened(tx: Tx, cycleId: string): Promise<void> {
 	await chatCycleOpened(tx, cycleId);
-	const settings = mailSettings();
-	if (!settings) return;
+	const settings = composeSettings();
 	const rows = await tx
 		.select({
 			userId: table.teamMember.userId,
@@ -111,7 +112,6 @@ export async function notifyAssessmentReturned(
 	d: { assessmentId: string; reviewerId: string; comment: string }
 ): Promise<void> {
 	await chatAssessmentReturned(tx, d.assessmentId);
-	if (!mailSettings()) return;
 	const ctx = await assessmentContext(tx, d.assessmentId);
 	if (!ctx) return;
 	const reviewerName = await nameOf(tx, d.reviewerId);
@@ -139,7 +139,6 @@ export async function notifyQuestionMessage(
 	}
 ): Promise<void> {
 	if (d.step === 'ask') await chatQuestionAsked(tx, d.assessmentId, d.criterionId);
-	if (!mailSettings()) return;
 	const ctx = await assessmentContext(tx, d.assessmentId);
 	if (!ctx) return;
 	const authorName = await nameOf(tx, d.authorId);
@@ -180,7 +179,7 @@ export async function notifyTrainingAssigned(
 	tx: Tx,
 	d: { teamId: string; userId: string; moduleId: string; dueOn: string; assignerId: string }
 ): Promise<void> {
-	if (!mailSettings() || d.userId === d.assignerId) return;
+	if (d.userId === d.assignerId) return;
 	const [team] = await tx
 		.select({ name: table.team.name })
 		.from(table.team)

@@ -2,12 +2,13 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import type { EmailKind, OptionalKind } from './kinds';
-import { mailSettings, type MailSettings } from './settings';
+import { composeSettings, emailEnabled, type MailSettings } from './settings';
 import type { EmailMessage } from './templates/layout';
 
 /**
  * Queues one email in the caller's transaction: it is sent (by the worker) only if the change
- * that causes it commits. The caller checks that email is on (mailSettings()).
+ * that causes it commits. With email off (no SMTP_URL) it is queued as never to be sent: given
+ * up at once without an attempt, for the admins' outbox page (queue-view.ts) until it is purged.
  */
 export async function queueEmail(tx: Tx, email: QueuedEmail): Promise<void> {
 	await queueEmails(tx, [email]);
@@ -20,8 +21,12 @@ export interface QueuedEmail {
 	message: EmailMessage;
 }
 
+/** The last error of an email queued while email was off (with no attempt: attempts = 0). */
+export const EMAIL_OFF_NOTE = 'Not sent: email is off (no SMTP_URL)';
+
 /** Queues many emails with a few statements (a cycle opening writes one per person of every team). */
 export async function queueEmails(tx: Tx, emails: readonly QueuedEmail[]): Promise<void> {
+	const off = emailEnabled() ? {} : { failedAt: new Date(), lastError: EMAIL_OFF_NOTE };
 	for (let i = 0; i < emails.length; i += 200) {
 		await tx.insert(table.emailOutbox).values(
 			emails.slice(i, i + 200).map((email) => ({
@@ -30,7 +35,8 @@ export async function queueEmails(tx: Tx, emails: readonly QueuedEmail[]): Promi
 				userId: email.userId ?? null,
 				subject: email.message.subject,
 				textBody: email.message.text,
-				htmlBody: email.message.html
+				htmlBody: email.message.html,
+				...off
 			}))
 		);
 	}
@@ -58,7 +64,7 @@ export async function recipientsFor(tx: Tx, kind: OptionalKind, userIds: readonl
 
 /**
  * Queues an optional kind of email to each person who wants it, each message built for its
- * recipient; returns how many were queued. Nothing when email is off.
+ * recipient; returns how many were queued (kept unsent when email is off).
  */
 export async function queueForPeople(
 	tx: Tx,
@@ -66,8 +72,7 @@ export async function queueForPeople(
 	userIds: readonly string[],
 	build: (settings: MailSettings, person: { id: string; name: string }) => EmailMessage
 ): Promise<number> {
-	const settings = mailSettings();
-	if (!settings) return 0;
+	const settings = composeSettings();
 	const people = await recipientsFor(tx, kind, userIds);
 	await queueEmails(
 		tx,

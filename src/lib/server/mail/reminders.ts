@@ -6,7 +6,7 @@ import { progressByUser } from '$lib/server/training/progress';
 import type { Training } from '$lib/server/training/types';
 import type { OptionalKind } from './kinds';
 import { queueEmails, recipientsFor, type QueuedEmail } from './outbox';
-import { mailSettings, type MailSettings } from './settings';
+import { composeSettings, type MailSettings } from './settings';
 import { assessmentDueEmail } from './templates/assessment-due';
 import { assessmentOverdueEmail } from './templates/assessment-overdue';
 import { onCallEmail } from './templates/oncall';
@@ -35,8 +35,7 @@ interface Candidate {
  * however often this runs and on however many instances.
  */
 export async function queueReminders(db: Database, training: Training, now = new Date()) {
-	const settings = mailSettings();
-	if (!settings) return 0;
+	const settings = composeSettings();
 	const today = isoDay(now);
 	const candidates = [
 		...(await assessmentReminders(db, today)),

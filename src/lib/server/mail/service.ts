@@ -3,22 +3,36 @@ import { purgeOldResets } from '$lib/server/auth/password-reset';
 import { log } from '$lib/server/log';
 import { getTraining } from '$lib/server/training/load-training';
 import { queueReminders } from './reminders';
-import { mailSettings } from './settings';
+import { mailSettings, reminderIntervalMs } from './settings';
 import { smtpTransport, type MailTransport } from './transport';
 import { deliverDueEmails, purgeOldEmails } from './worker';
 
-/** How often queued email is looked for, and how often reminders are worked out. */
+/** How often queued email is looked for. */
 const SEND_EVERY_MS = 3_000;
-const REMINDERS_EVERY_MS = 10 * 60 * 1000;
 
 /**
- * Starts the background sending (every few seconds) and the reminders (every ten minutes) when
- * SMTP_URL is set, until the server shuts down; returns a function that stops both. Errors are
- * logged and tried again later: nothing here may stop the app.
+ * Starts the reminders (at once, then every MAIL_REMINDER_INTERVAL_SECONDS, ten minutes by
+ * default) and, when SMTP_URL is set, the background sending (every few seconds), until the
+ * server shuts down; returns a function that stops them. With email off the reminders are queued
+ * unsent for the outbox page, like every email. Errors are logged and tried again later: nothing
+ * here may stop the app.
  */
 export function startMailService(db: Database): () => void {
 	const settings = mailSettings();
-	if (!settings) return () => {};
+	const remind = () =>
+		void Promise.all([
+			queueReminders(db, getTraining()),
+			purgeOldEmails(db),
+			purgeOldResets(db)
+		]).catch((e: unknown) => log.error('Queueing reminders failed', { error: e }));
+	remind();
+	const reminders = setInterval(remind, reminderIntervalMs());
+	reminders.unref();
+	if (!settings) {
+		const stop = () => clearInterval(reminders);
+		process.once('sveltekit:shutdown' as never, stop);
+		return stop;
+	}
 	const transport: MailTransport = smtpTransport(settings);
 	let stopped = false;
 	let sending: Promise<unknown> = Promise.resolve();
@@ -27,12 +41,6 @@ export function startMailService(db: Database): () => void {
 			log.error('Sending queued email failed', { error: e })
 		);
 	};
-	const remind = () =>
-		void Promise.all([
-			queueReminders(db, getTraining()),
-			purgeOldEmails(db),
-			purgeOldResets(db)
-		]).catch((e: unknown) => log.error('Queueing reminders failed', { error: e }));
 	const loop = async () => {
 		while (!stopped) {
 			send();
@@ -41,9 +49,6 @@ export function startMailService(db: Database): () => void {
 		}
 	};
 	void loop();
-	remind();
-	const reminders = setInterval(remind, REMINDERS_EVERY_MS);
-	reminders.unref();
 	log.info('Email is on', { from: settings.from });
 	const stop = () => {
 		stopped = true;

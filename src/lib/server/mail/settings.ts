@@ -29,3 +29,25 @@ export function mailSettings(env: NodeJS.ProcessEnv = process.env): MailSettings
 export function emailEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 	return !!env.SMTP_URL?.trim();
 }
+
+/**
+ * What emails are written with: the SMTP settings, or when email is off, only ORIGIN (or this
+ * machine) for their links. Emails are queued either way; off, they are kept for the admins'
+ * outbox page and never sent (outbox.ts).
+ */
+export function composeSettings(env: NodeJS.ProcessEnv = process.env): MailSettings {
+	const on = mailSettings(env);
+	if (on) return on;
+	const origin = env.ORIGIN?.trim().replace(/\/+$/, '') || 'http://localhost:3000';
+	return { url: '', from: '', origin };
+}
+
+/** How often reminders are worked out: MAIL_REMINDER_INTERVAL_SECONDS (1 s to a day), 600 by default. */
+export function reminderIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.MAIL_REMINDER_INTERVAL_SECONDS?.trim();
+	if (!raw) return 600_000;
+	const seconds = Number(raw);
+	if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400)
+		throw new Error('MAIL_REMINDER_INTERVAL_SECONDS must be a whole number of seconds, 1 to 86400');
+	return seconds * 1000;
+}
