@@ -35,7 +35,9 @@ test.beforeAll(async () => {
 			REQUEST_BUDGET_BURST: '100000',
 			REQUEST_BUDGET_PER_SECOND: '1000',
 			SMTP_URL: smtp.url,
-			SMTP_FROM: 'Rampart <rampart@example.test>'
+			SMTP_FROM: 'Rampart <rampart@example.test>',
+			// Reminders are worked out every second here (every ten minutes by default).
+			MAIL_REMINDER_INTERVAL_SECONDS: '1'
 		}
 	});
 	app.stdout!.on('data', (d) => (output += d));
@@ -128,6 +130,38 @@ test('an unknown address gets the same answer and no email', async ({ page }) =>
 	expect(
 		smtp.received.slice(before).filter((r) => r.to.includes('nobody@demo.rampart.test'))
 	).toEqual([]);
+});
+
+test('a cycle opened through the UI: the member gets its email and the 7-day reminder, shown sent in the outbox', async ({
+	page
+}) => {
+	const day = (offset: number) =>
+		new Date(Date.now() + offset * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+	await signIn(page, base, demo.admin, DEMO_PASSWORD);
+	await page.goto(`${base}/admin/cycles`);
+	await page.getByLabel('Name').fill('2031-Q1');
+	await page.getByLabel('Starts on').fill(day(0));
+	await page.getByLabel('Due on').fill(day(7));
+	await page.getByRole('button', { name: 'Open cycle' }).click();
+	await expect(page.getByRole('status')).toContainText('2031-Q1 is open');
+
+	const opened = await mailTo(demo.member, /^2031-Q1: Payments API's security assessment is open$/);
+	expect(opened.mail.text).toContain(`${base}/teams/payments-api/assessments/2031-Q1`);
+	const due = await mailTo(demo.member, /^Payments API's 2031-Q1 assessment is due in 7 days$/);
+	expect(due.mail.text).toContain(`(${day(7)})`);
+
+	const sentRow = (subject: string) =>
+		page.getByRole('row').filter({ hasText: subject }).filter({ hasText: demo.member });
+	await expect(async () => {
+		await page.goto(`${base}/admin/outbox?state=sent`);
+		await expect(sentRow("2031-Q1: Payments API's security assessment is open")).toContainText(
+			'Sent'
+		);
+		await expect(sentRow("Payments API's 2031-Q1 assessment is due in 7 days")).toContainText(
+			'Sent'
+		);
+	}).toPass({ timeout: 15_000 });
+	await expect(page.getByText('Email is off (no SMTP_URL)')).toHaveCount(0);
 });
 
 test.describe('without JavaScript', () => {
