@@ -78,7 +78,8 @@ export const mainPages: Record<Role, string[]> = {
 		'/admin/teams/payments-api',
 		'/admin/cycles',
 		'/admin/tools/scanners',
-		'/admin/audit'
+		'/admin/audit',
+		'/admin/outbox'
 	]
 };
 
