@@ -64,6 +64,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 			() =>
 				postgres(url, {
 					max,
+					// An idle connection closes: one that a replaced pool (postgres-wait.ts) opened
+					// again after it was ended would otherwise keep the process from exiting.
+					idle_timeout: 10,
 					onnotice: () => {},
 					connection: { application_name: 'rampart' }
 				}),

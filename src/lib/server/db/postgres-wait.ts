@@ -60,7 +60,7 @@ interface Waiting {
 }
 
 /** How long an old pool's statements may still run after it was replaced, in seconds. */
-const RETIRED_POOL_GRACE = 30;
+const RETIRED_POOL_GRACE = 10;
 
 /**
  * The client drizzle is given: a pool from `open` whose `unsafe` and `begin` wait at most
@@ -83,8 +83,14 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 		Object.assign(fresh.options.parsers, current.options.parsers);
 		Object.assign(fresh.options.serializers, current.options.serializers);
 		current = fresh;
-		void pool.end({ timeout: RETIRED_POOL_GRACE }).catch(() => {});
+		retired.add(pool);
+		void pool
+			.end({ timeout: RETIRED_POOL_GRACE })
+			.catch(() => {})
+			.then(() => retired.delete(pool));
 	};
+	/** Replaced pools still ending: closing the client ends them too (or the process lives on). */
+	const retired = new Set<Sql>();
 	let sweeper: ReturnType<typeof setInterval> | undefined;
 	const sweep = () => {
 		const now = performance.now();
@@ -115,6 +121,10 @@ export function withBoundedWait<S extends Sql>(open: () => S, seconds: number): 
 		apply: (_target, self, args) => Reflect.apply(current, self, args),
 		get(_target, property) {
 			const target = current;
+			if (property === 'end') {
+				return (options?: Parameters<Sql['end']>[0]) =>
+					Promise.all([target, ...retired].map((pool) => pool.end(options))).then(() => {});
+			}
 			if (property === 'unsafe') {
 				return (...args: Parameters<Sql['unsafe']>) => {
 					const query = target.unsafe(...args);
