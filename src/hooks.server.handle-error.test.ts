@@ -41,6 +41,30 @@ describe('handleError', () => {
 		expect(body).toEqual({ message: 'Something went wrong on our side.', errorId: entry.errorId });
 	});
 
+	it('logs a request that failed for want of the database with the 503 it is answered with', async () => {
+		const written = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const event = {
+			request: new Request('http://127.0.0.1/teams'),
+			url: new URL('http://127.0.0.1/teams'),
+			locals: {} as { errorId?: string }
+		};
+		const error = Object.assign(new Error('write CONNECT_TIMEOUT 127.0.0.1:5432'), {
+			code: 'CONNECT_TIMEOUT'
+		});
+		const body = await handleError({
+			error,
+			event,
+			status: 500,
+			message: 'Internal Error'
+		} as never);
+		const entry = JSON.parse(String(written.mock.calls[0]![0]));
+		expect(entry).toMatchObject({ msg: 'Request failed', status: 503 });
+		expect(body).toEqual({
+			message: 'The database is not available right now. Try again in a moment.',
+			errorId: entry.errorId
+		});
+	});
+
 	it('logs nothing for a page that is not there', async () => {
 		const written = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const event = {

@@ -156,19 +156,20 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	if (status === 404) return { message: 'Not found' };
 	const errorId = crypto.randomUUID();
 	event.locals.errorId = errorId;
+	const storageFull = storageFullError(error, event);
+	const unavailable = !storageFull && isDatabaseUnavailable(error);
+	if (unavailable) noteDatabaseUnavailable(event);
 	log.error('Request failed', {
 		errorId,
 		requestId: event.locals.requestId,
 		method: event.request.method,
 		path: event.url.pathname,
-		status,
+		// As answered: handleStorageFull and handleDatabaseUnavailable turn such a 500 into 503.
+		status: (storageFull || unavailable) && status === 500 ? 503 : status,
 		error
 	});
-	const storageFull = storageFullError(error, event);
 	if (storageFull) return { ...storageFull, errorId };
-	if (isDatabaseUnavailable(error)) {
-		noteDatabaseUnavailable(event);
+	if (unavailable)
 		return { message: 'The database is not available right now. Try again in a moment.', errorId };
-	}
 	return { message: status >= 500 ? 'Something went wrong on our side.' : message, errorId };
 };
