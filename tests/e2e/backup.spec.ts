@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { servers } from '../../playwright.config';
 import { demo, signIn } from './fixtures';
+import { startOwnServer } from './own-server';
 
 // npm run backup / npm run restore as they run in a release: the build's own commands
 // (node build --backup / --restore), against the demo server while it serves.
@@ -50,27 +51,14 @@ test('a backup of the running demo server restores into a server that signs its 
 	expect(restore.output).toContain(`into ${restoredDir}`);
 	expect(restore.code).toBe(0);
 
-	const base = `http://127.0.0.1:${port}`;
-	const server: ChildProcess = spawn(process.execPath, ['build'], {
-		env: {
-			...process.env,
-			DATA_DIR: restoredDir,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base
-		},
-		stdio: 'ignore'
-	});
+	// The restored data as it is: no demo settings.
+	const server = await startOwnServer(port, {}, { dataDir: restoredDir, demo: false });
+	const base = server.base;
 	try {
-		await expect
-			.poll(async () => (await request.get(`${base}/readyz`).catch(() => null))?.status(), {
-				timeout: 60_000
-			})
-			.toBe(200);
 		await signIn(page, base, demo.member, demo.password);
 		await page.goto(`${base}/teams`);
 		await expect(page.getByRole('link', { name: 'Payments API', exact: true })).toBeVisible();
 	} finally {
-		server.kill('SIGTERM');
+		await server.stop();
 	}
 });

@@ -1,23 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import { demo, signIn } from './fixtures';
+import { startOwnServer, type OwnServer } from './own-server';
 
 // The demo on a server of its own that lets team webhooks point at this machine
 // (CHAT_WEBHOOK_HOSTS=127.0.0.1), and a real HTTP receiver on 127.0.0.1 standing in for Slack's
 // incoming webhook: what the app posts is read there, as the channel would show it.
 const port = servers.spare + 35;
 const base = `http://127.0.0.1:${port}`;
-let app: ChildProcess;
+let app: OwnServer | undefined;
 let receiver: Server;
 let hookBase = '';
-let dataDir = '';
-let output = '';
 const received: { path: string; type: string; body: string }[] = [];
 
 test.beforeAll(async () => {
@@ -32,39 +27,12 @@ test.beforeAll(async () => {
 	});
 	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 	hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-	dataDir = mkdtempSync(path.join(tmpdir(), 'rampart-e2e-chat-'));
-	app = spawn(process.execPath, ['build'], {
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir,
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			MFA_REQUIRED_ROLES: '',
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
-			CHAT_WEBHOOK_HOSTS: '127.0.0.1'
-		}
-	});
-	app.stdout!.on('data', (d) => (output += d));
-	app.stderr!.on('data', (d) => (output += d));
-	for (let i = 0; i < 300; i++) {
-		const ok = await fetch(`${base}/readyz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`the server did not start:\n${output}`);
+	app = await startOwnServer(port, { CHAT_WEBHOOK_HOSTS: '127.0.0.1' });
 });
 
 test.afterAll(async () => {
-	app?.kill('SIGTERM');
+	await app?.stop();
 	await new Promise((r) => receiver?.close(r));
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test("a lead sets the team's webhook, a member cannot, and the channel hears that a cycle opened", async ({

@@ -1,62 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import { startSmtpServer } from '../../src/lib/server/mail/testing/smtp';
 import { demo, signIn } from './fixtures';
+import { startOwnServer, type OwnServer } from './own-server';
 
 // The demo on a server of its own whose SMTP_URL points at a real SMTP server this spec runs on
 // 127.0.0.1: what the app sends is read there, as a person would read their mailbox.
 const port = servers.spare + 13;
 const base = `http://127.0.0.1:${port}`;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
-let app: ChildProcess;
-let dataDir = '';
-let output = '';
+let app: OwnServer | undefined;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
 	smtp = await startSmtpServer();
-	dataDir = mkdtempSync(path.join(tmpdir(), 'rampart-e2e-email-'));
-	app = spawn(process.execPath, ['build'], {
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir,
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			MFA_REQUIRED_ROLES: '',
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
-			SMTP_URL: smtp.url,
-			SMTP_FROM: 'Rampart <rampart@example.test>',
-			// Reminders are worked out every second here (every ten minutes by default).
-			MAIL_REMINDER_INTERVAL_SECONDS: '1'
-		}
+	app = await startOwnServer(port, {
+		SMTP_URL: smtp.url,
+		SMTP_FROM: 'Rampart <rampart@example.test>',
+		// Reminders are worked out every second here (every ten minutes by default).
+		MAIL_REMINDER_INTERVAL_SECONDS: '1'
 	});
-	app.stdout!.on('data', (d) => (output += d));
-	app.stderr!.on('data', (d) => (output += d));
-	for (let i = 0; i < 300; i++) {
-		const ok = await fetch(`${base}/readyz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`the server did not start:\n${output}`);
 });
 
 test.afterAll(async () => {
-	app?.kill('SIGTERM');
+	await app?.stop();
 	await smtp?.close();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The first email to `to` whose subject matches, once it has arrived. */

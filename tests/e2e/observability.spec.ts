@@ -1,90 +1,55 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import path from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { expect, test } from '@playwright/test';
 import { servers } from '../../playwright.config';
+import { spawnOwnServer, type OwnServer } from './own-server';
 
 // Two production servers of their own, listening on every address of the machine so that a
 // request can come from a non-loopback one: the first without METRICS_TOKEN (this machine only),
 // the second with one and a small request budget. Their standard output is the log under test.
-const open = { port: servers.spare + 9, lines: [] as string[] };
-const guarded = { port: servers.spare + 10, lines: [] as string[] };
 const TOKEN = 'e2e-metrics-token-0123456789abcdef';
-const running: ChildProcess[] = [];
+let open: OwnServer;
+let guarded: OwnServer;
 
 /** An address of this machine that is not loopback (the request then comes from it). */
 const outside = Object.values(networkInterfaces())
 	.flat()
 	.find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
-async function start(server: typeof open, env: Record<string, string>) {
-	const dataDir = path.join(tmpdir(), `rampart-e2e-${server.port}`);
-	rmSync(dataDir, { recursive: true, force: true });
-	const child = spawn(process.execPath, ['build'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			HOST: '0.0.0.0',
-			PORT: String(server.port),
-			ORIGIN: `http://127.0.0.1:${server.port}`,
-			DATA_DIR: dataDir,
-			LOG_FORMAT: '',
-			LOG_LEVEL: 'debug',
-			...env
-		}
-	});
-	running.push(child);
-	let rest = '';
-	child.stdout!.on('data', (chunk: Buffer) => {
-		const parts = (rest + chunk.toString('utf8')).split('\n');
-		rest = parts.pop()!;
-		server.lines.push(...parts);
-	});
-	child.stderr!.on('data', (chunk: Buffer) => server.lines.push(...chunk.toString().split('\n')));
-	for (let i = 0; i < 300; i++) {
-		const ready = await fetch(`http://127.0.0.1:${server.port}/healthz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ready) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`the server on ${server.port} did not start: ${server.lines.join('\n')}`);
-}
+/** A server with no users yet, listening on every address, its log in JSON down to debug. */
+const start = (port: number, env: Record<string, string>) =>
+	spawnOwnServer(
+		port,
+		{ LOG_FORMAT: '', LOG_LEVEL: 'debug', ...env },
+		{ demo: false, host: '0.0.0.0' }
+	);
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
-	await Promise.all([
-		start(open, { REQUEST_BUDGET_BURST: '100000', REQUEST_BUDGET_PER_SECOND: '1000' }),
-		start(guarded, {
-			METRICS_TOKEN: TOKEN,
-			REQUEST_BUDGET_BURST: '20',
-			REQUEST_BUDGET_PER_SECOND: '0.01'
-		})
-	]);
+	open = start(servers.spare + 9, {
+		REQUEST_BUDGET_BURST: '100000',
+		REQUEST_BUDGET_PER_SECOND: '1000'
+	});
+	guarded = start(servers.spare + 10, {
+		METRICS_TOKEN: TOKEN,
+		REQUEST_BUDGET_BURST: '20',
+		REQUEST_BUDGET_PER_SECOND: '0.01'
+	});
+	await Promise.all([open.ready(), guarded.ready()]);
 });
 
 test.afterAll(async () => {
-	for (const child of running) {
-		if (child.exitCode !== null) continue;
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		await exited;
-	}
-	for (const { port } of [open, guarded])
-		rmSync(path.join(tmpdir(), `rampart-e2e-${port}`), { recursive: true, force: true });
+	await Promise.all([open?.stop(), guarded?.stop()]);
 });
 
 /** The server's request lines so far, parsed (every line must be JSON). */
-function requestLines(server: typeof open) {
+function requestLines(server: OwnServer) {
 	return server.lines
 		.filter((l) => l.startsWith('{'))
 		.map((l) => JSON.parse(l) as Record<string, unknown>)
 		.filter((l) => l.msg === 'request');
 }
 
-async function lineFor(server: typeof open, requestId: string) {
+async function lineFor(server: OwnServer, requestId: string) {
 	await expect.poll(() => requestLines(server).some((l) => l.requestId === requestId)).toBe(true);
 	return requestLines(server).find((l) => l.requestId === requestId)!;
 }
@@ -165,7 +130,7 @@ test('one JSON line per request with its id, route, status, time and user; no se
 	expect(String(adminLine.user)).not.toBe('');
 
 	// Nothing secret anywhere in the log: not the password, the tokens, the cookies or the query.
-	const log = open.lines.join('\n');
+	const log = open.output();
 	for (const [name, value] of Object.entries(secrets)) expect(log, name).not.toContain(value);
 	for (const cookie of session) expect(log).not.toContain(cookie.split('=')[1]);
 	expect(log).not.toContain('?token');

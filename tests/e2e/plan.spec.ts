@@ -1,17 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import YAML from 'yaml';
-import { DEMO_PASSWORD, servers } from '../../playwright.config';
+import { servers } from '../../playwright.config';
 import { demo } from './fixtures';
+import { startOwnServer, type OwnServer } from './own-server';
 
 // A demo server of its own: this journey opens a cycle, which would change the current cycle
 // under every other spec on the shared demo server.
 const port = servers.spare + 6;
 const base = `http://127.0.0.1:${port}`;
-const dataDir = path.join(tmpdir(), `rampart-e2e-${port}`);
 const cycle = '2027-Q1';
 
 const phaseOf = new Map(
@@ -21,45 +18,15 @@ const phaseOf = new Map(
 		.map((p: { id: string; phase: string }) => [p.id, p.phase])
 );
 
-let server: ChildProcess | undefined;
+let server: OwnServer | undefined;
 
 test.beforeAll(async () => {
 	test.setTimeout(120_000);
-	rmSync(dataDir, { recursive: true, force: true });
-	server = spawn(process.execPath, ['build'], {
-		stdio: 'ignore',
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir,
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
-			// The demo admin signs in with a password only (as the other servers, playwright.config.ts).
-			MFA_REQUIRED_ROLES: ''
-		}
-	});
-	for (let i = 0; i < 300; i++) {
-		const ready = await fetch(`${base}/readyz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ready) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('the plan test server did not start');
+	server = await startOwnServer(port);
 });
 
 test.afterAll(async () => {
-	if (server && server.exitCode === null) {
-		const exited = new Promise((r) => server!.once('exit', r));
-		server.kill('SIGTERM');
-		await exited;
-	}
-	rmSync(dataDir, { recursive: true, force: true });
+	await server?.stop();
 });
 
 async function signedIn(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {

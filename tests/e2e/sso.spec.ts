@@ -1,7 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import {
@@ -9,6 +5,7 @@ import {
 	type TestProvider
 } from '../../src/lib/server/auth/oidc/testing/provider';
 import { demo } from './fixtures';
+import { startOwnServer, type OwnServer } from './own-server';
 
 // The demo on a server of its own, signing in through a real OpenID provider (oidc-provider with
 // its own login and consent pages) that this spec runs on 127.0.0.1; local passwords are off
@@ -16,9 +13,7 @@ import { demo } from './fixtures';
 const port = servers.spare + 21;
 const base = `http://127.0.0.1:${port}`;
 let provider: TestProvider;
-let app: ChildProcess;
-let dataDir = '';
-let output = '';
+let app: OwnServer | undefined;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,45 +33,20 @@ test.beforeAll(async () => {
 			ulla: { email: 'ulla@demo.rampart.test', email_verified: false, name: 'Ulla Unverified' }
 		}
 	});
-	dataDir = mkdtempSync(path.join(tmpdir(), 'rampart-e2e-sso-'));
-	app = spawn(process.execPath, ['build'], {
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir,
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			MFA_REQUIRED_ROLES: '',
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
-			OIDC_ISSUER: provider.issuer,
-			OIDC_CLIENT_ID: 'rampart-e2e',
-			OIDC_CLIENT_SECRET: 'rampart-e2e-client-secret',
-			OIDC_NAME: 'Acme SSO',
-			OIDC_ALLOWED_DOMAINS: 'demo.rampart.test',
-			LOCAL_PASSWORDS: 'off',
-			BREAK_GLASS_ADMIN: demo.admin
-		}
+	app = await startOwnServer(port, {
+		OIDC_ISSUER: provider.issuer,
+		OIDC_CLIENT_ID: 'rampart-e2e',
+		OIDC_CLIENT_SECRET: 'rampart-e2e-client-secret',
+		OIDC_NAME: 'Acme SSO',
+		OIDC_ALLOWED_DOMAINS: 'demo.rampart.test',
+		LOCAL_PASSWORDS: 'off',
+		BREAK_GLASS_ADMIN: demo.admin
 	});
-	app.stdout!.on('data', (d) => (output += d));
-	app.stderr!.on('data', (d) => (output += d));
-	for (let i = 0; i < 300; i++) {
-		const ok = await fetch(`${base}/readyz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`the server did not start:\n${output}`);
 });
 
 test.afterAll(async () => {
-	app?.kill('SIGTERM');
+	await app?.stop();
 	await provider?.close();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** From Rampart's sign-in page through the provider's login and consent pages. */

@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import { demo } from './fixtures';
+import { spawnOwnServer } from './own-server';
 
 // A full disk, for real: the embedded database on a small tmpfs that a filler file fills to the
 // last byte. Mounting needs root (CI runs as root); elsewhere the test says why it is skipped.
@@ -15,40 +16,8 @@ const filler = () => path.join(mountPoint, 'filler');
 const port = servers.spare + 1;
 const base = `http://127.0.0.1:${port}`;
 
-function start(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-	const child = spawn(process.execPath, ['build'], {
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir(),
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
-			// The demo admin signs in with a password only (as the other servers, playwright.config.ts).
-			MFA_REQUIRED_ROLES: ''
-		}
-	});
-	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
-	const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-	return { child, output: () => output, exited };
-}
-
-async function ready() {
-	for (let i = 0; i < 100; i++) {
-		const ok = await fetch(`${base}/readyz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('the server did not start');
-}
+/** The demo on the small disk; the spec waits for it (ready()) where it expects it to start. */
+const start = () => spawnOwnServer(port, {}, { dataDir: dataDir(), readyTimeout: 20_000 });
 
 function fillDisk() {
 	const s = statfsSync(mountPoint);
@@ -84,7 +53,7 @@ test('on a full disk writes answer 503 saying so, reads keep working, and a rest
 		});
 	const server = start();
 	try {
-		await ready();
+		await server.ready();
 		expect((await signIn()).status()).toBe(303);
 		fillDisk();
 		// Each sign-in writes a session and an audit entry; within a few pages' worth of rows
@@ -105,8 +74,7 @@ test('on a full disk writes answer 503 saying so, reads keep working, and a rest
 		const log = server.output();
 		expect(log).not.toMatch(/could not extend file[^\n]*\n[^{]/);
 	} finally {
-		server.child.kill('SIGTERM');
-		await server.exited;
+		await server.stop();
 	}
 
 	// A restart on the full disk either serves (start-up writes nothing when nothing changed: a
@@ -115,7 +83,7 @@ test('on a full disk writes answer 503 saying so, reads keep working, and a rest
 	const again = start();
 	const code = await Promise.race([
 		again.exited,
-		ready().then(
+		again.ready().then(
 			() => 'running' as const,
 			() => 'not ready' as const
 		)
@@ -127,10 +95,10 @@ test('on a full disk writes answer 503 saying so, reads keep working, and a rest
 			expect(write.status()).toBe(503);
 			expect(await write.text()).toContain("The server's storage is full");
 		} finally {
-			again.child.kill('SIGTERM');
-			await again.exited;
+			await again.stop();
 		}
 	} else {
+		await again.stop();
 		expect(code).toBe(1);
 		const lines = again
 			.output()
@@ -144,10 +112,9 @@ test('on a full disk writes answer 503 saying so, reads keep working, and a rest
 	unlinkSync(filler());
 	const third = start();
 	try {
-		await ready();
+		await third.ready();
 		expect((await request.get(`${base}/login`)).status()).toBe(200);
 	} finally {
-		third.child.kill('SIGTERM');
-		await third.exited;
+		await third.stop();
 	}
 });

@@ -1,18 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, servers } from '../../playwright.config';
 import { demo } from './fixtures';
+import { startOwnServer, type OwnServer } from './own-server';
 
 // A real OTLP/HTTP receiver (the protocol is a POST of ExportTraceServiceRequest to /v1/traces,
 // here in its JSON encoding) and the production build sending to it.
 const port = servers.spare + 30;
 const receiverPort = servers.spare + 31;
 const base = `http://127.0.0.1:${port}`;
-const dataDir = path.join(tmpdir(), `rampart-e2e-${port}`);
 
 interface Received {
 	path: string;
@@ -21,8 +17,7 @@ interface Received {
 }
 const received: Received[] = [];
 let receiver: Server;
-let child: ChildProcess;
-const output: string[] = [];
+let app: OwnServer | undefined;
 
 test.beforeAll(async () => {
 	test.setTimeout(240_000);
@@ -39,49 +34,21 @@ test.beforeAll(async () => {
 		});
 	});
 	await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
-	rmSync(dataDir, { recursive: true, force: true });
-	child = spawn(process.execPath, ['build'], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: base,
-			DATA_DIR: dataDir,
-			RAMPART_DEMO: '1',
-			DEMO_PASSWORD,
-			MFA_REQUIRED_ROLES: '',
-			REQUEST_BUDGET_BURST: '100000',
-			REQUEST_BUDGET_PER_SECOND: '1000',
+	app = await startOwnServer(
+		port,
+		{
 			OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
 			OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
 			OTEL_BSP_SCHEDULE_DELAY: '100'
-		}
-	});
-	child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
-	child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
-	// The demo is seeded before the server answers: allow for a busy machine.
-	for (let i = 0; i < 900; i++) {
-		if (
-			await fetch(`${base}/readyz`).then(
-				(r) => r.ok,
-				() => false
-			)
-		)
-			return;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`the server did not start: ${output.join('')}`);
+		},
+		// The demo is seeded before the server answers: allow for a busy machine.
+		{ readyTimeout: 180_000 }
+	);
 });
 
 test.afterAll(async () => {
-	if (child && child.exitCode === null) {
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		await exited;
-	}
+	await app?.stop();
 	await new Promise((r) => receiver?.close(r));
-	rmSync(dataDir, { recursive: true, force: true });
 });
 
 type Value = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
