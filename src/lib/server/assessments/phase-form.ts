@@ -2,8 +2,9 @@ import type { Database } from '$lib/server/db';
 import type { Model, Phase } from '$lib/server/model/types';
 import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
 import { pipelineFacts } from '$lib/server/evidence/facts';
-import { readTeamRuns, teamRunsJson } from '$lib/server/evidence/runs';
+import { currentTeamRuns } from '$lib/server/evidence/runs';
 import { shownFacts } from '$lib/server/evidence/shown';
+import type { TeamRuns } from '$lib/server/evidence/facts';
 import { sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
@@ -42,21 +43,25 @@ export async function phaseForm(
 	now = new Date()
 ): Promise<{ practices: ReturnType<typeof practicesOf>; progress: PhaseProgress[] }> {
 	const shown = criterionIdsOf(phase.practices);
-	// Criteria a pipeline can confirm show its facts, read with the answers (no statement more).
+	// Criteria a pipeline can confirm show its facts: the team's runs, cached per data revision.
 	const withRules = criteriaOf(phase.practices).some((c) => c.evidence);
-	const read = await phaseAnswers(db, access, shown, withRules);
+	const [read, runs] = await Promise.all([
+		phaseAnswers(db, access, shown),
+		withRules ? currentTeamRuns(db, access.team.id) : null
+	]);
 	const notApplicable = new Set(
 		[...read.practices.values()].filter((p) => p.notApplicable).map((p) => p.practiceId)
 	);
 	return {
-		practices: practicesOf(phase, read, now),
+		practices: practicesOf(phase, read, runs, now),
 		progress: assessmentProgress(model, read.answered, notApplicable)
 	};
 }
 
 function practicesOf(
 	phase: Phase,
-	{ previousId: prevId, answers, previous, runs, practices }: PhaseRead,
+	{ previousId: prevId, answers, previous, practices }: PhaseRead,
+	runs: TeamRuns | null,
 	now: Date
 ) {
 	return phase.practices.map((p) => {
@@ -136,8 +141,7 @@ async function phaseAnswers(
 		assessment: { id: string };
 		cycle: { id: string; startsOn: string };
 	},
-	criterionIds: readonly string[],
-	withRuns: boolean
+	criterionIds: readonly string[]
 ) {
 	const a = table.answer;
 	const p = table.assessmentPractice;
@@ -156,7 +160,6 @@ async function phaseAnswers(
 		previous: [string, number | null, string][] | null;
 		answered: string[];
 		practices: [string, boolean, string, number | null, number, number, number][] | null;
-		runs?: unknown;
 	}>(
 		await db.execute(sql`with previous as (select ${previousId} as id)
 			select (select id from previous) as "previousId",
@@ -169,8 +172,7 @@ async function phaseAnswers(
 				where ${a.assessmentId} = ${access.assessment.id} and ${a.value} is not null), '{}') as "answered",
 			(select json_agg(json_build_array(${p.practiceId}, ${p.notApplicable}, ${p.notApplicableReason},
 				${p.target}, ${p.score}, ${p.achievedLevel}, ${p.version}))
-				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"
-			${withRuns ? sql`, ${teamRunsJson(sql`${access.team.id}::uuid`)} as "runs"` : sql``}`)
+				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"`)
 	);
 	const answers = new Map<string, PhaseAnswer>(
 		(row?.current ?? []).map(([criterionId, value, comment, evidence, version, updatedBy]) => [
@@ -194,7 +196,6 @@ async function phaseAnswers(
 		answers,
 		previous,
 		answered: new Set(row?.answered ?? []),
-		practices,
-		runs: withRuns ? readTeamRuns(row?.runs) : null
+		practices
 	};
 }

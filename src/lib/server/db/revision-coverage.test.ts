@@ -13,6 +13,7 @@ import { load as dashboardLoad } from '../../../routes/(app)/dashboard/+page.ser
 import { load as reportLoad } from '../../../routes/(app)/reports/[cycle]/+page.server';
 import { load as teamLoad } from '../../../routes/(app)/teams/[slug]/+page.server';
 import { load as findingsLoad } from '../../../routes/(app)/teams/[slug]/findings/+page.server';
+import { load as phaseLoad } from '../../../routes/(app)/teams/[slug]/assessments/[cycle]/[phase]/+page.server';
 import type { Database, DatabaseHandle } from './client';
 import { cachedValueComputation } from './revision';
 import { rowsOf } from './rows';
@@ -123,6 +124,21 @@ describe('every table a cached value reads bumps the data revision', () => {
 		// A team's findings figures.
 		await findingsLoad(
 			event(users.admin!, `/teams/${teams[0]!.slug}/findings`, { slug: teams[0]!.slug })
+		);
+		// A phase form with criteria a pipeline can confirm (the team's runs).
+		const [assessed] = await handle.db
+			.select({ slug: schema.team.slug, cycle: schema.cycle.name })
+			.from(schema.assessment)
+			.innerJoin(schema.team, sql`${schema.team.id} = ${schema.assessment.teamId}`)
+			.innerJoin(schema.cycle, sql`${schema.cycle.id} = ${schema.assessment.cycleId}`)
+			.innerJoin(schema.analysis, sql`${schema.analysis.teamId} = ${schema.team.id}`)
+			.limit(1);
+		await phaseLoad(
+			event(users.admin!, `/teams/${assessed!.slug}/assessments/${assessed!.cycle}/build`, {
+				slug: assessed!.slug,
+				cycle: assessed!.cycle,
+				phase: 'build'
+			})
 		);
 		const ran = new Set(queries.map((q) => q.key));
 		for (const prefix of cacheKeyPrefixes()) {

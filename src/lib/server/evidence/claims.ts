@@ -5,7 +5,7 @@ import { rowsOf } from '$lib/server/db/rows';
 import { criteriaWithRules } from '$lib/server/model/evidence-rules';
 import type { EvidenceRule, Model } from '$lib/server/model/types';
 import { pipelineFacts, type PipelineFacts, type TeamRuns } from './facts';
-import { readTeamRuns, repositoriesByTeam, runsByTeam, teamRunsJson } from './runs';
+import { currentTeamRuns, readTeamRuns, repositoriesByTeam, runsByTeam } from './runs';
 
 /*
  * Answers against the pipelines: the contradictions in one assessment (the reviewer's list) and,
@@ -55,7 +55,7 @@ export function checkClaims(
 const rulesOf = (model: Model) =>
 	new Map(criteriaWithRules(model).map((c) => [c.id, c.evidence] as const));
 
-/** The contradicted answers of one assessment, in model order; one statement. */
+/** The contradicted answers of one assessment, in model order; one statement (and the team's runs, cached). */
 export async function assessmentContradictions(
 	db: Database,
 	model: Model,
@@ -64,13 +64,14 @@ export async function assessmentContradictions(
 ): Promise<Contradiction[]> {
 	const rules = rulesOf(model);
 	if (!rules.size) return [];
-	const [row] = rowsOf<{ claims: ClaimRow[] | null; runs: unknown }>(
-		await db.execute(sql`select ${claimsJson(sql`${access.assessmentId}::uuid`, [...rules.keys()])} as claims,
-			${teamRunsJson(sql`${access.teamId}::uuid`)} as runs`)
+	const [row] = rowsOf<{ claims: ClaimRow[] | null }>(
+		await db.execute(
+			sql`select ${claimsJson(sql`${access.assessmentId}::uuid`, [...rules.keys()])} as claims`
+		)
 	);
 	if (!row?.claims?.length) return [];
 	const order = [...rules.keys()];
-	return checkClaims(row.claims, rules, readTeamRuns(row.runs), now)
+	return checkClaims(row.claims, rules, await currentTeamRuns(db, access.teamId), now)
 		.filter((c) => c.check === 'contradicted')
 		.sort((a, b) => order.indexOf(a.criterionId) - order.indexOf(b.criterionId))
 		.map(({ criterionId, value, facts }) => ({ criterionId, value, facts: facts! }));

@@ -7,7 +7,7 @@ import { loadModel } from '$lib/server/model/load-model';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { assessmentContradictions, claimTallies } from './claims';
 import { DAY_MS, pipelineFacts } from './facts';
-import { teamRuns } from './runs';
+import { currentTeamRuns, teamRuns } from './runs';
 import { toolEvidence } from '$lib/server/integrations/read-api';
 
 /*
@@ -239,5 +239,47 @@ describe('pipeline evidence from recorded scans', () => {
 		const later = new Date(now.getTime() + 40 * DAY_MS);
 		const stale = await toolEvidence(t.db, alpha(), later);
 		expect(stale.tools.find((x) => x.toolId === 'semgrep')?.check).toBe('stale');
+	});
+});
+
+describe('a team’s runs, kept per data revision', () => {
+	const t = testOrganisation();
+	const upload = (team: string, repository: string, days: number, tool: string) =>
+		recordUpload(
+			t.db,
+			{
+				teamId: team,
+				tokenId: null,
+				repository,
+				ref: 'main',
+				commit: null,
+				category: null,
+				report: log(tool)
+			},
+			ago(days)
+		);
+
+	it('are read again after each upload, and the reviewer’s list follows', async () => {
+		const gamma = t.org.team('gamma');
+		expect(await currentTeamRuns(t.db, gamma)).toBeNull();
+		await upload(gamma, 'gamma/app', 1, 'Semgrep OSS');
+		expect((await currentTeamRuns(t.db, gamma))?.repositories).toEqual(['gamma/app']);
+		await upload(gamma, 'gamma/web', 1, 'Grype');
+		const kept = await currentTeamRuns(t.db, gamma);
+		expect(kept?.repositories).toEqual(['gamma/app', 'gamma/web']);
+		expect(kept).toEqual(await teamRuns(t.db, gamma));
+		// "All" on static analysis: Semgrep ran on 1 of the 2 repositories, then on both.
+		const g = t.org.assessments.find(
+			(a) => a.teamId === gamma && a.cycleId === t.org.cycle('2026-Q2')
+		)!.id;
+		await t.db
+			.insert(table.answer)
+			.values({ assessmentId: g, criterionId: 'static-analysis.2.a', value: 1 });
+		const access = { assessmentId: g, teamId: gamma };
+		expect(
+			(await assessmentContradictions(t.db, model, access, now)).map((c) => c.criterionId)
+		).toEqual(['static-analysis.2.a']);
+		await upload(gamma, 'gamma/web', 0, 'Semgrep OSS');
+		expect(await assessmentContradictions(t.db, model, access, now)).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
+import { cachedForRevision, dataRevision } from '$lib/server/db/revision';
 import { rowsOf } from '$lib/server/db/rows';
 import type { RepositoryRun, ScanMoment, TeamRuns } from './facts';
 
@@ -96,4 +97,19 @@ export async function teamRuns(db: Database, teamId: string): Promise<TeamRuns |
 		await db.execute(sql`select ${teamRunsJson(sql`${teamId}::uuid`)} as runs`)
 	);
 	return readTeamRuns(row?.runs);
+}
+
+/**
+ * One team's runs at the data's revision (scans, analyses, repositories, tools and scanner names
+ * all move it): the phase form and the reviewer's contradictions show them on every view, and
+ * reading them is about half of the phase form's statement on the embedded database.
+ */
+export async function currentTeamRuns(db: Database, teamId: string): Promise<TeamRuns | null> {
+	return cachedForRevision(
+		db,
+		`evidence.runs:${teamId}`,
+		await dataRevision(db),
+		() => teamRuns(db, teamId),
+		'team'
+	);
 }
