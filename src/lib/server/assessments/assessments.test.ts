@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
@@ -115,6 +115,67 @@ describe('cycles, answers and stored scores', () => {
 		});
 		const stored = (await loadAnswers(handle.db, (await current()).id)).get(id);
 		expect(stored).toMatchObject({ value: 0.5, version: 1 });
+	});
+
+	it('stores the answer as given, with who and when, and audits the change from and to', async () => {
+		const id = model.practiceById.get('threat-modeling')!.levels[2]!.criteria[0]!.id;
+		const a = await current();
+		const before = Date.now();
+		const save = (value: 0.25 | 1, comment: string, evidence: string[], baseVersion: number) =>
+			saveAnswer(handle.db, ctx(), model, {
+				assessmentId: a.id,
+				criterionId: id,
+				value,
+				comment,
+				evidence,
+				baseVersion
+			});
+		expect(await save(0.25, 'Only “payments” – for now', ['https://wiki.example/tm'], 0)).toEqual({
+			ok: true,
+			version: 1
+		});
+		expect(await save(1, 'All of them', [], 1)).toEqual({ ok: true, version: 2 });
+		const [row] = await handle.db
+			.select()
+			.from(table.answer)
+			.where(and(eq(table.answer.assessmentId, a.id), eq(table.answer.criterionId, id)));
+		expect(row).toMatchObject({ value: 1, comment: 'All of them', evidence: [], version: 2 });
+		expect(row!.updatedBy).toBe(adminId);
+		expect(row!.updatedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+		expect((await current()).updatedAt.getTime()).toBe(row!.updatedAt.getTime());
+		const entries = await handle.db
+			.select()
+			.from(table.auditLog)
+			.where(eq(table.auditLog.action, 'assessment.answer_changed'))
+			.orderBy(desc(table.auditLog.id))
+			.limit(2);
+		expect(entries.map((e) => e.detail)).toEqual([
+			{
+				criterionId: id,
+				from: {
+					value: 0.25,
+					comment: 'Only “payments” – for now',
+					evidence: ['https://wiki.example/tm']
+				},
+				to: { value: 1, comment: 'All of them', evidence: [] }
+			},
+			{
+				criterionId: id,
+				from: null,
+				to: {
+					value: 0.25,
+					comment: 'Only “payments” – for now',
+					evidence: ['https://wiki.example/tm']
+				}
+			}
+		]);
+		expect(entries[0]).toMatchObject({
+			actorId: adminId,
+			targetType: 'assessment',
+			targetId: a.id,
+			teamId,
+			ip: '127.0.0.1'
+		});
 	});
 
 	it('refuses values off the scale and unknown criteria, storing nothing', async () => {

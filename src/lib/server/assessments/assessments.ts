@@ -1,16 +1,17 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
-import { audit, auditInsert } from '$lib/server/audit/audit-log';
+import { audit } from '$lib/server/audit/audit-log';
 import { can } from '$lib/server/auth/policy';
 import type { Model } from '$lib/server/model/types';
 import { criterionIdsOf } from '$lib/server/model/criteria';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
-import { writeTogether } from '$lib/server/db/one-statement';
 import { qualified } from '$lib/server/db/qualified';
+import { rowsOf } from '$lib/server/db/rows';
 import { rescore, type StoredPracticeScore } from './rescore';
-import { recomputeAggregates, recomputeScores, scoreWrites } from './scores-store';
+import { answerSaveStatement } from './answer-write';
+import { recomputeAggregates, recomputeScores } from './scores-store';
 import { editLock, type AssessmentState } from './workflow';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -173,30 +174,28 @@ async function lockAnswerState(
 	criterionId: string,
 	practiceCriteria: string[]
 ) {
-	const a = table.answer;
-	const p = table.assessmentPractice;
-	// Named in full: correct without relying on the join that makes drizzle qualify it.
-	const outer = qualified(table.assessment.id);
-	const [row] = await tx
-		.select({
-			status: table.assessment.status,
-			cycleStatus: table.cycle.status,
-			existing: sql<StoredAnswer | null>`(select json_build_object('value', ${a.value}, 'comment', ${a.comment}, 'evidence', ${a.evidence}, 'version', ${a.version}, 'updatedBy', ${table.user.name})
-				from ${a} left join ${table.user} on ${table.user.id} = ${a.updatedBy}
-				where ${a.assessmentId} = ${outer} and ${a.criterionId} = ${criterionId})`,
-			answers: sql<
-				[string, number | null][]
-			>`(select coalesce(json_agg(json_build_array(${a.criterionId}, ${a.value})), '[]'::json)
-				from ${a} where ${a.assessmentId} = ${outer} and ${inArray(a.criterionId, practiceCriteria)})`,
-			practices: sql<
-				StoredPracticeScore[]
-			>`(select coalesce(json_agg(json_build_object('practiceId', ${p.practiceId}, 'score', ${p.score}, 'notApplicable', ${p.notApplicable})), '[]'::json)
-				from ${p} where ${p.assessmentId} = ${outer})`
-		})
-		.from(table.assessment)
-		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
-		.where(eq(table.assessment.id, assessmentId))
-		.for('update', { of: table.assessment });
+	// Written out, not built with drizzle's select builder: a save is the form's hot path.
+	const [row] = rowsOf<{
+		status: AssessmentState['status'];
+		cycleStatus: AssessmentState['cycleStatus'];
+		existing: StoredAnswer | null;
+		answers: [string, number | null][];
+		practices: StoredPracticeScore[];
+	}>(
+		await tx.execute(sql`select a.status, c.status as "cycleStatus",
+			(select json_build_object('value', an.value, 'comment', an.comment, 'evidence', an.evidence,
+					'version', an.version, 'updatedBy', u.name)
+				from answer an left join "user" u on u.id = an.updated_by
+				where an.assessment_id = a.id and an.criterion_id = ${criterionId}::text) as existing,
+			(select coalesce(json_agg(json_build_array(an.criterion_id, an.value)), '[]'::json)
+				from answer an where an.assessment_id = a.id and an.criterion_id in ${practiceCriteria}) as answers,
+			(select coalesce(json_agg(json_build_object('practiceId', p.practice_id, 'score', p.score,
+					'notApplicable', p.not_applicable)), '[]'::json)
+				from assessment_practice p where p.assessment_id = a.id) as practices
+			from assessment a join cycle c on c.id = a.cycle_id
+			where a.id = ${assessmentId}::uuid
+			for update of a`)
+	);
 	return row;
 }
 
@@ -267,31 +266,29 @@ export async function saveAnswer(
 		const answers = new Map(state.answers);
 		answers.set(input.criterionId, input.value);
 		const scores = rescore(model, [practice], answers, state.practices);
-		await writeTogether(tx, [
-			tx
-				.insert(table.answer)
-				.values({ assessmentId: input.assessmentId, criterionId: input.criterionId, ...values })
-				.onConflictDoUpdate({
-					target: [table.answer.assessmentId, table.answer.criterionId],
-					set: values
-				}),
-			...scoreWrites(tx, input.assessmentId, scores),
-			auditInsert(tx, {
-				actorId: ctx.actorId,
-				action: 'assessment.answer_changed',
-				targetType: 'assessment',
-				targetId: input.assessmentId,
-				teamId: ctx.teamId,
-				detail: {
-					criterionId: input.criterionId,
-					from: existing
-						? { value: existing.value, comment: existing.comment, evidence: existing.evidence }
-						: null,
-					to: { value: input.value, comment: input.comment, evidence: input.evidence }
-				},
-				ip: ctx.ip
+		await tx.execute(
+			answerSaveStatement({
+				assessmentId: input.assessmentId,
+				criterionId: input.criterionId,
+				answer: values,
+				scores,
+				audit: {
+					actorId: ctx.actorId,
+					action: 'assessment.answer_changed',
+					targetType: 'assessment',
+					targetId: input.assessmentId,
+					teamId: ctx.teamId,
+					detail: {
+						criterionId: input.criterionId,
+						from: existing
+							? { value: existing.value, comment: existing.comment, evidence: existing.evidence }
+							: null,
+						to: { value: input.value, comment: input.comment, evidence: input.evidence }
+					},
+					ip: ctx.ip
+				}
 			})
-		]);
+		);
 		return { ok: true as const, version };
 	});
 }

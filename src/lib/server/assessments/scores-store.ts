@@ -50,14 +50,6 @@ export async function recomputeAggregates(tx: Tx, model: Model, assessmentId: st
 	await writeTogether(tx, aggregateWrites(tx, assessmentId, aggregateScores(model, stored)));
 }
 
-/** The writes that store rescored practices, phases and the team score (for writeTogether). */
-export function scoreWrites(tx: Tx, assessmentId: string, scores: Rescored): SQLWrapper[] {
-	return [
-		...(scores.practices.length ? [practiceScoreUpsert(tx, assessmentId, scores.practices)] : []),
-		...aggregateWrites(tx, assessmentId, scores)
-	];
-}
-
 function aggregateWrites(
 	tx: Tx,
 	assessmentId: string,
