@@ -6,6 +6,7 @@ import * as table from '$lib/server/db/schema';
 import type { GlobalRole } from '$lib/server/db/schema';
 import { isStorageFull } from '$lib/server/db/errors';
 import { preparedQuery } from '$lib/server/db/prepared';
+import { sessionCacheOf } from './session-cache';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Sliding inactivity window. */
@@ -139,6 +140,19 @@ const sessionWithUser = (db: Database) =>
 			.prepare('session_with_user')
 	);
 
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionWithUser>['execute']>>[number];
+
+/** The session and its user, kept between requests on the embedded database (session-cache.ts). */
+async function sessionRow(db: Database, id: string): Promise<SessionRow | undefined> {
+	const cache = sessionCacheOf<SessionRow>(db);
+	const kept = cache?.get(id);
+	if (kept) return kept;
+	const generation = cache?.generation ?? 0;
+	const [found] = await sessionWithUser(db).execute({ id });
+	if (found) cache?.keep(id, found.session.userId, found, generation);
+	return found;
+}
+
 export interface ValidSession {
 	session: Session;
 	user: SessionUser;
@@ -156,7 +170,7 @@ export async function validateSessionToken(
 	now = new Date()
 ): Promise<ValidSession | null> {
 	const id = sessionIdFromToken(token);
-	const [found] = await sessionWithUser(db).execute({ id });
+	const found = await sessionRow(db, id);
 	if (!found) return null;
 	const { hasSecondFactor, ...row } = found;
 	const session: Session = { ...row.session, authMethod: row.session.authMethod as AuthMethod };
