@@ -58,7 +58,7 @@ export function runsByTeam(teams: SQL): SQL {
 /**
  * The runs and repositories of one team (a parameter, or an outer query's column) as one JSON
  * value, null when its pipelines never uploaded: a column for a statement of its own or of
- * someone else's (the phase form reads it with its answers).
+ * someone else's (the tools page reads it with its adoption).
  */
 export function teamRunsJson(teamId: SQL): SQL {
 	return sql`(select json_build_object('repositories', ev_x.repositories, 'runs', ev_y.runs)
