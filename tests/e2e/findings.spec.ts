@@ -7,6 +7,9 @@ import { demo, paintedCanvases, signIn } from './fixtures';
 // the shared demo server ends as it began.
 
 const findings = `${demo.url}/teams/payments-api/findings`;
+// The dismissal tests count Semgrep's findings only: integrations.spec.ts, which may run beside
+// them on the same demo server, uploads CodeQL and Gitleaks results to this team.
+const semgrep = `${findings}?tool=Semgrep+OSS`;
 
 async function signedIn(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {
 	const context = await browser.newContext({ javaScriptEnabled });
@@ -57,14 +60,15 @@ test('a member reads the figures, filters the list and opens a rule’s help', a
 
 test('a member dismisses a finding with a reason and takes it back', async ({ browser }) => {
 	const page = await signedIn(browser, demo.member);
-	await page.goto(findings);
+	await page.goto(semgrep);
+	await expect(page.getByLabel('Tool')).toHaveValue('Semgrep OSS');
 	const before = await openCount(page);
 	const first = page.locator('.findings > li').first();
 	const rule = (await first.locator('strong').first().textContent())!;
 	await first.getByText('Dismiss', { exact: true }).click();
 	// A reason is required: the browser asks for one before anything is sent.
 	await first.getByRole('button', { name: 'Dismiss the finding' }).click();
-	await expect(page).toHaveURL(findings);
+	await expect(page).toHaveURL(semgrep);
 	await first.getByLabel(/Why is this no problem/).fill('Test code only: never deployed.');
 	await first.getByRole('button', { name: 'Dismiss the finding' }).click();
 	const notice = page.getByRole('status').filter({ hasText: 'Dismissed:' });
@@ -86,17 +90,18 @@ test('a member dismisses a finding with a reason and takes it back', async ({ br
 
 test('dismissing and taking it back work without JavaScript', async ({ browser }) => {
 	const page = await signedIn(browser, demo.lead, false);
-	await page.goto(`${findings}?severity=medium`);
+	await page.goto(semgrep);
+	await expect(page.getByLabel('Tool')).toHaveValue('Semgrep OSS');
 	const before = await openCount(page);
 	const first = page.locator('.findings > li').first();
 	await first.getByText('Dismiss', { exact: true }).click();
 	await first.getByLabel(/Why is this no problem/).fill('Accepted risk until the rewrite.');
 	await first.getByRole('button', { name: 'Dismiss the finding' }).click();
 	// Back on the same filtered list, saying what was dismissed.
-	await expect(page).toHaveURL(/\?severity=medium&dismissed=/);
+	await expect(page).toHaveURL(/\?tool=Semgrep\+OSS&dismissed=/);
 	expect(await openCount(page)).toBe(before - 1);
 	await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
-	await expect(page).toHaveURL(/\?severity=medium(?:#|$)/);
+	await expect(page).toHaveURL(/\?tool=Semgrep\+OSS(?:#|$)/);
 	expect(await openCount(page)).toBe(before);
 	await page.context().close();
 });
