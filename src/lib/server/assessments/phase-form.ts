@@ -88,17 +88,15 @@ function practicesOf(
 						value: a?.value ?? null,
 						comment: a?.comment ?? '',
 						evidence: a?.evidence ?? [],
-						version: a?.version ?? 0,
-						updatedBy: a?.updatedBy ?? null
+						version: a?.version ?? 0
 					};
 					const before = previous.get(c.id);
 					return {
 						id: c.id,
 						text: c.text,
 						answer: { ...answer, fingerprint: answerFingerprint(answer) },
-						previous: prevId
-							? { value: before?.value ?? null, comment: before?.comment ?? '' }
-							: null,
+						// Last cycle's value, for "changed" (a conflict names who answered, from the save).
+						previous: prevId ? { value: before?.value ?? null } : null,
 						/** What the team's pipelines show for the criterion's evidence rule, if it has one. */
 						pipeline: c.evidence ? shownFacts(pipelineFacts(c.evidence, runs, now)) : null
 					};
@@ -125,7 +123,6 @@ interface PhaseAnswer {
 	comment: string;
 	evidence: string[];
 	version: number;
-	updatedBy: string | null;
 }
 
 /**
@@ -156,17 +153,16 @@ async function phaseAnswers(
 		order by ${table.cycle.startsOn} desc limit 1)`;
 	const [row] = rowsOf<{
 		previousId: string | null;
-		current: [string, number | null, string, string[], number, string | null][] | null;
-		previous: [string, number | null, string][] | null;
+		current: [string, number | null, string, string[], number][] | null;
+		previous: [string, number | null][] | null;
 		answered: string[];
 		practices: [string, boolean, string, number | null, number, number, number][] | null;
 	}>(
 		await db.execute(sql`with previous as (select ${previousId} as id)
 			select (select id from previous) as "previousId",
-			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}, ${a.evidence}, ${a.version},
-				(select ${table.user.name} from ${table.user} where ${table.user.id} = ${a.updatedBy})))
+			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}, ${a.evidence}, ${a.version}))
 				from ${a} where ${a.assessmentId} = ${access.assessment.id} and ${a.criterionId} in (${ids})) as "current",
-			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}))
+			(select json_agg(json_build_array(${a.criterionId}, ${a.value}))
 				from ${a} where ${a.assessmentId} = (select id from previous) and ${a.criterionId} in (${ids})) as "previous",
 			coalesce((select array_agg(${a.criterionId}) from ${a}
 				where ${a.assessmentId} = ${access.assessment.id} and ${a.value} is not null), '{}') as "answered",
@@ -175,13 +171,13 @@ async function phaseAnswers(
 				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"`)
 	);
 	const answers = new Map<string, PhaseAnswer>(
-		(row?.current ?? []).map(([criterionId, value, comment, evidence, version, updatedBy]) => [
+		(row?.current ?? []).map(([criterionId, value, comment, evidence, version]) => [
 			criterionId,
-			{ value, comment, evidence, version, updatedBy }
+			{ value, comment, evidence, version }
 		])
 	);
-	const previous = new Map<string, { value: number | null; comment: string }>(
-		(row?.previous ?? []).map(([criterionId, value, comment]) => [criterionId, { value, comment }])
+	const previous = new Map<string, { value: number | null }>(
+		(row?.previous ?? []).map(([criterionId, value]) => [criterionId, { value }])
 	);
 	const practices = new Map<string, StoredPractice>(
 		(row?.practices ?? []).map(

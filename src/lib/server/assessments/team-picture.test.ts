@@ -105,14 +105,13 @@ describe('the team picture and the phase form', () => {
 				value: 1,
 				comment: 'Every service now',
 				evidence: ['https://ci.example.com/run/1'],
-				version: 2,
-				updatedBy: 'Pat'
+				version: 2
 			},
-			previous: { value: 0.5, comment: 'Only the payments service' }
+			previous: { value: 0.5 }
 		});
 		expect(criteria.get('threat-modeling.1.c')).toMatchObject({
 			answer: { value: 0, version: 1 },
-			previous: { value: null, comment: '' }
+			previous: { value: null }
 		});
 		// Every criterion of the phase carries last quarter's answer, and this quarter's.
 		const q1 = await loadAnswers(handle.db, (await assessment('2026-Q1')).assessment.id);
