@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '$lib/server/db/test-db';
+import { countStatements, createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import { loadModel } from '$lib/server/model/load-model';
@@ -142,18 +142,12 @@ describe('the audit log as people read it', () => {
 					detail: { from: 'member', to: 'security' }
 				});
 			const counted = async (opts: { before?: number; action?: string }) => {
-				// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite behind drizzle
-				const client = (handle.db as any).$client as { query: (...a: unknown[]) => unknown };
-				const query = client.query;
-				let queries = 0;
-				client.query = (...a: unknown[]) => {
-					queries++;
-					return query.apply(client, a);
-				};
+				const statements = countStatements(handle.db);
 				try {
-					return { entries: await readableAuditLog(handle.db, model, opts), queries };
+					const entries = await readableAuditLog(handle.db, model, opts);
+					return { entries, queries: statements.count };
 				} finally {
-					client.query = query;
+					statements.stop();
 				}
 			};
 			const full = await counted({ action: 'user.role_changed' });

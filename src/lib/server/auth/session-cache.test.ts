@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDatabase } from '$lib/server/db/test-db';
+import { countStatements, createTestDatabase } from '$lib/server/db/test-db';
 import type { DatabaseHandle } from '$lib/server/db/client';
 import * as table from '$lib/server/db/schema';
 import {
@@ -81,20 +81,13 @@ describe('a checked session after what it read changes', () => {
 		const token = await checked();
 		expect(sessionCacheOf(handle.db) !== undefined).toBe(handle.kind === 'pglite');
 		if (handle.kind !== 'pglite') return;
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite behind drizzle
-		const client = (handle.db as any).$client as { query: (...a: unknown[]) => unknown };
-		const query = client.query;
-		let statements = 0;
-		client.query = (...a: unknown[]) => {
-			statements++;
-			return query.apply(client, a);
-		};
+		const statements = countStatements(handle.db);
 		try {
 			expect((await validateSessionToken(handle.db, token))?.user.id).toBe(userId);
+			expect(statements.count).toBe(0);
 		} finally {
-			client.query = query;
+			statements.stop();
 		}
-		expect(statements).toBe(0);
 	});
 
 	it('refuses a session signed out, and only that one', async () => {

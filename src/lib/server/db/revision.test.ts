@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from './client';
 import * as table from './schema';
 import { byRevision, dataRevision, revisionValidator } from './revision';
-import { createTestDatabase } from './test-db';
+import { countStatements, createTestDatabase } from './test-db';
 
 describe('values cached per data revision', () => {
 	let handle: DatabaseHandle;
@@ -34,18 +34,11 @@ describe('values cached per data revision', () => {
 		'is pushed to the embedded database: a committed write moves it, a rolled-back one does not, reading it runs no query',
 		async () => {
 			const db = handle.db;
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- PGlite behind drizzle
-			const client = (db as any).$client as { query: (...a: unknown[]) => unknown };
-			const query = client.query;
-			let queries = 0;
-			client.query = (...a: unknown[]) => {
-				queries++;
-				return query.apply(client, a);
-			};
+			const statements = countStatements(db);
 			try {
 				const before = await dataRevision(db);
 				expect(await dataRevision(db)).toBe(before);
-				expect(queries).toBe(0);
+				expect(statements.count).toBe(0);
 				await db
 					.transaction(async (tx) => {
 						await tx.insert(table.orgUnit).values({ name: 'Gone', kind: 'department' });
@@ -65,7 +58,7 @@ describe('values cached per data revision', () => {
 					.values({ actorId: null, action: 'test', targetType: 'test' });
 				expect(await dataRevision(db)).toBe(after);
 			} finally {
-				client.query = query;
+				statements.stop();
 			}
 		}
 	);

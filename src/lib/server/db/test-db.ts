@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDatabase, type DatabaseHandle } from './client';
+import { openDatabase, type Database, type DatabaseHandle } from './client';
 import { withDatabase } from './test-template.global';
 
 /**
@@ -27,4 +27,27 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
 	}
 	const template = readFileSync(inject('pgliteTemplate'));
 	return openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([template]) });
+}
+
+/**
+ * Counts the statements drizzle sends to an embedded database from now until `stop()`: a
+ * test's check that a page reads in one statement, or in none. PGlite only (drizzle calls
+ * `query` on its client; postgres-js clients are counted otherwise).
+ */
+export function countStatements(db: Database): { readonly count: number; stop(): void } {
+	const client = (db as unknown as { $client: { query: (...a: unknown[]) => unknown } }).$client;
+	const query = client.query;
+	let count = 0;
+	client.query = (...a: unknown[]) => {
+		count++;
+		return query.apply(client, a);
+	};
+	return {
+		get count() {
+			return count;
+		},
+		stop: () => {
+			client.query = query;
+		}
+	};
 }
