@@ -9,7 +9,14 @@ import type { Rescored } from './rescore';
  * those five cost more CPU per save than running them on the embedded database, and the answer
  * save is the assessment form's hot path. The text is the same for every save, so it is
  * prepared once (pglite-prepared.ts; postgres-js prepares it too); rows travel as JSON.
- * answer-write.test.ts compares what it stores with the builders' writes.
+ * assessments.test.ts compares what it stores with the builders' writes.
+ *
+ * The assessment row is updated first and everything else is written only if it was: with
+ * `unchangedSince` (the row's xmin when the save's state was read, without a lock) it is updated
+ * only if no transaction has changed it since, and then nothing is written and `saved` is 0.
+ * Every write that changes what an answer's scores are made of (answers, practice settings,
+ * status) updates that row (scores-store.ts, review.ts), so an unchanged row means the scores
+ * computed from that read still hold. Without it (the row is locked) the write always happens.
  */
 export function answerSaveStatement(w: {
 	assessmentId: string;
@@ -24,6 +31,7 @@ export function answerSaveStatement(w: {
 	};
 	scores: Rescored;
 	audit: AuditEntry;
+	unchangedSince: string | null;
 }): SQL {
 	const id = w.assessmentId;
 	const at = w.answer.updatedAt.toISOString();
@@ -38,32 +46,35 @@ export function answerSaveStatement(w: {
 	);
 	const phases = JSON.stringify(w.scores.phases);
 	const a = w.audit;
-	return sql`with saved_answer as (
+	return sql`with team_score as (
+		update assessment set score = ${w.scores.team}::double precision, updated_at = ${at}::timestamptz
+		where id = ${id}::uuid and (${w.unchangedSince}::text is null or xmin::text = ${w.unchangedSince}::text)
+		returning id),
+	saved_answer as (
 		insert into answer (assessment_id, criterion_id, value, comment, evidence, version, updated_at, updated_by)
-		values (${id}::uuid, ${w.criterionId}::text, ${w.answer.value}::double precision, ${w.answer.comment}::text,
+		select team_score.id, ${w.criterionId}::text, ${w.answer.value}::double precision, ${w.answer.comment}::text,
 			${JSON.stringify(w.answer.evidence)}::text::jsonb, ${w.answer.version}::integer, ${at}::timestamptz,
-			${w.answer.updatedBy}::uuid)
+			${w.answer.updatedBy}::uuid
+		from team_score
 		on conflict (assessment_id, criterion_id) do update set value = excluded.value,
 			comment = excluded.comment, evidence = excluded.evidence, version = excluded.version,
 			updated_at = excluded.updated_at, updated_by = excluded.updated_by),
 	practice_scores as (
 		insert into assessment_practice (assessment_id, practice_id, phase, score, achieved_level, level_scores)
-		select ${id}::uuid, r.practice_id, r.phase, r.score, r.achieved_level, r.level_scores
-		from jsonb_to_recordset(${practices}::text::jsonb)
+		select team_score.id, r.practice_id, r.phase, r.score, r.achieved_level, r.level_scores
+		from team_score, jsonb_to_recordset(${practices}::text::jsonb)
 			as r(practice_id text, phase text, score double precision, achieved_level integer, level_scores jsonb)
 		on conflict (assessment_id, practice_id) do update set score = excluded.score,
 			achieved_level = excluded.achieved_level, level_scores = excluded.level_scores, phase = excluded.phase),
 	phase_scores as (
 		insert into assessment_phase (assessment_id, phase, score)
-		select ${id}::uuid, r.phase, r.score
-		from jsonb_to_recordset(${phases}::text::jsonb) as r(phase text, score double precision)
+		select team_score.id, r.phase, r.score
+		from team_score, jsonb_to_recordset(${phases}::text::jsonb) as r(phase text, score double precision)
 		on conflict (assessment_id, phase) do update set score = excluded.score),
-	team_score as (
-		update assessment set score = ${w.scores.team}::double precision, updated_at = ${at}::timestamptz
-		where id = ${id}::uuid),
 	audited as (
 		insert into audit_log (actor_id, action, target_type, target_id, team_id, detail, ip)
-		values (${a.actorId}::uuid, ${a.action}::text, ${a.targetType}::text, ${a.targetId ?? null}::text,
-			${a.teamId ?? null}::uuid, ${JSON.stringify(a.detail ?? {})}::text::jsonb, ${a.ip ?? ''}::text))
-	select 1`;
+		select ${a.actorId}::uuid, ${a.action}::text, ${a.targetType}::text, ${a.targetId ?? null}::text,
+			${a.teamId ?? null}::uuid, ${JSON.stringify(a.detail ?? {})}::text::jsonb, ${a.ip ?? ''}::text
+		from team_score)
+	select count(*)::int as saved from team_score`;
 }

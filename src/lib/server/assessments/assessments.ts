@@ -3,7 +3,7 @@ import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { audit } from '$lib/server/audit/audit-log';
 import { can } from '$lib/server/auth/policy';
-import type { Model } from '$lib/server/model/types';
+import type { Model, Practice } from '$lib/server/model/types';
 import { criterionIdsOf } from '$lib/server/model/criteria';
 import type { ActorContext } from '$lib/server/users/accounts';
 import { isCoverage, type Coverage } from './scoring';
@@ -165,11 +165,12 @@ interface StoredAnswer {
 }
 
 /**
- * Everything saving one answer needs, in one query: the assessment's state (its row locked),
- * the stored answer, the practice's answers and every stored practice score.
+ * Everything saving one answer needs, in one query: the assessment's state and its row's xmin
+ * (which any change to the row moves, for the write to check), the stored answer, the
+ * practice's answers and every stored practice score.
  */
-async function lockAnswerState(
-	tx: Tx,
+async function readAnswerState(
+	db: Database | Tx,
 	assessmentId: string,
 	criterionId: string,
 	practiceCriteria: string[]
@@ -178,11 +179,12 @@ async function lockAnswerState(
 	const [row] = rowsOf<{
 		status: AssessmentState['status'];
 		cycleStatus: AssessmentState['cycleStatus'];
+		token: string;
 		existing: StoredAnswer | null;
 		answers: [string, number | null][];
 		practices: StoredPracticeScore[];
 	}>(
-		await tx.execute(sql`select a.status, c.status as "cycleStatus",
+		await db.execute(sql`select a.status, c.status as "cycleStatus", a.xmin::text as token,
 			(select json_build_object('value', an.value, 'comment', an.comment, 'evidence', an.evidence,
 					'version', an.version, 'updatedBy', u.name)
 				from answer an left join "user" u on u.id = an.updated_by
@@ -193,8 +195,7 @@ async function lockAnswerState(
 					'notApplicable', p.not_applicable)), '[]'::json)
 				from assessment_practice p where p.assessment_id = a.id) as practices
 			from assessment a join cycle c on c.id = a.cycle_id
-			where a.id = ${assessmentId}::uuid
-			for update of a`)
+			where a.id = ${assessmentId}::uuid`)
 	);
 	return row;
 }
@@ -211,7 +212,13 @@ export interface AnswerInput {
 
 /**
  * Saves one answer unless someone else changed it since `baseVersion` (then nothing is
- * written and their value is returned); rescoring and the audit entry share the transaction.
+ * written and their value is returned); rescoring and the audit entry are one statement.
+ *
+ * Without a transaction first: the state is read, and the write happens only if the assessment
+ * row is as it was read (answerSaveStatement's `unchangedSince`). On the embedded database a
+ * transaction's BEGIN and COMMIT and the row lock cost about as much CPU as the write itself,
+ * and two saves of one assessment meeting between read and write are rare. When they do meet,
+ * the save is done again as before: in a transaction, with the assessment row locked.
  */
 export async function saveAnswer(
 	db: Database,
@@ -226,47 +233,73 @@ export async function saveAnswer(
 		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
 	}
 	const practice = model.practiceById.get(criterion.practiceId)!;
-	const practiceCriteria = criterionIdsOf([practice]);
-	// Two round trips inside the transaction (read with the lock, then every write at once):
-	// a save is on the hot path of the assessment form.
+	const unlocked = await answerSaveAttempt(db, ctx, model, practice, input, false);
+	if (unlocked !== 'changed') return unlocked;
+	answerSaveRetries.count++;
 	return db.transaction(async (tx) => {
-		const state = await lockAnswerState(
-			tx,
-			input.assessmentId,
-			input.criterionId,
-			practiceCriteria
+		const locked = await answerSaveAttempt(tx, ctx, model, practice, input, true);
+		if (locked === 'changed') throw new Error('The locked assessment row changed.');
+		return locked;
+	});
+}
+
+/** Saves that met another write between their read and their write, and were done again locked. */
+export const answerSaveRetries = { count: 0 };
+
+/** One read and at most one write; 'changed' when the unlocked row moved in between. */
+async function answerSaveAttempt(
+	db: Database | Tx,
+	ctx: TeamActorContext,
+	model: Model,
+	practice: Practice,
+	input: AnswerInput,
+	lock: boolean
+): Promise<{ ok: true; version: number } | WriteRefusal | 'changed'> {
+	// The lock is its own statement: on PostgreSQL (read committed) a statement that waits for a
+	// row lock still reads everything else as it was before it waited, so a read that locks
+	// would miss the answers saved by the transaction it waited for. The next statement sees them.
+	if (lock)
+		await db.execute(
+			sql`select 1 from assessment where id = ${input.assessmentId}::uuid for update`
 		);
-		const locked = editRefusal(state);
-		if (locked || !state) return locked!;
-		const existing = state.existing;
-		const currentVersion = existing?.version ?? 0;
-		if (currentVersion !== input.baseVersion) {
-			return {
-				ok: false as const,
-				kind: 'conflict' as const,
-				message: `${existing?.updatedBy ?? 'Someone'} changed this answer while you were editing it. Their answer is shown; yours was not saved.`,
-				current: { ...existing!, updatedBy: existing?.updatedBy ?? null }
-			};
-		}
-		const unchanged =
-			existing &&
-			existing.value === input.value &&
-			existing.comment === input.comment &&
-			JSON.stringify(existing.evidence) === JSON.stringify(input.evidence);
-		if (unchanged) return { ok: true as const, version: currentVersion };
-		const version = currentVersion + 1;
-		const values = {
-			value: input.value,
-			comment: input.comment,
-			evidence: input.evidence,
-			version,
-			updatedAt: new Date(),
-			updatedBy: ctx.actorId
+	const state = await readAnswerState(
+		db,
+		input.assessmentId,
+		input.criterionId,
+		criterionIdsOf([practice])
+	);
+	const locked = editRefusal(state);
+	if (locked || !state) return locked!;
+	const existing = state.existing;
+	const currentVersion = existing?.version ?? 0;
+	if (currentVersion !== input.baseVersion) {
+		return {
+			ok: false as const,
+			kind: 'conflict' as const,
+			message: `${existing?.updatedBy ?? 'Someone'} changed this answer while you were editing it. Their answer is shown; yours was not saved.`,
+			current: { ...existing!, updatedBy: existing?.updatedBy ?? null }
 		};
-		const answers = new Map(state.answers);
-		answers.set(input.criterionId, input.value);
-		const scores = rescore(model, [practice], answers, state.practices);
-		await tx.execute(
+	}
+	const unchanged =
+		existing &&
+		existing.value === input.value &&
+		existing.comment === input.comment &&
+		JSON.stringify(existing.evidence) === JSON.stringify(input.evidence);
+	if (unchanged) return { ok: true as const, version: currentVersion };
+	const version = currentVersion + 1;
+	const values = {
+		value: input.value,
+		comment: input.comment,
+		evidence: input.evidence,
+		version,
+		updatedAt: new Date(),
+		updatedBy: ctx.actorId
+	};
+	const answers = new Map(state.answers);
+	answers.set(input.criterionId, input.value);
+	const scores = rescore(model, [practice], answers, state.practices);
+	const [written] = rowsOf<{ saved: number }>(
+		await db.execute(
 			answerSaveStatement({
 				assessmentId: input.assessmentId,
 				criterionId: input.criterionId,
@@ -286,11 +319,13 @@ export async function saveAnswer(
 						to: { value: input.value, comment: input.comment, evidence: input.evidence }
 					},
 					ip: ctx.ip
-				}
+				},
+				unchangedSince: lock ? null : state.token
 			})
-		);
-		return { ok: true as const, version };
-	});
+		)
+	);
+	if (!written?.saved) return 'changed';
+	return { ok: true as const, version };
 }
 
 export interface PracticeInput {
