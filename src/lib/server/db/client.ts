@@ -13,6 +13,7 @@ import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
 import { followSessionChanges } from '$lib/server/auth/session-cache';
+import { followTeamChanges } from '$lib/server/teams/team-page-cache';
 import { withDrizzleParsers } from './pglite-parsers';
 import { withPreparedStatements, type PreparedStatements } from './pglite-prepared';
 import { withPostgresQueryTiming, withQueryTiming } from './query-timing';
@@ -109,6 +110,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 			.preparedStatements;
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		await followSessionChanges(db, (channel, onNotify) => client.listen(channel, onNotify));
+		await followTeamChanges(db, (channel, onNotify) => client.listen(channel, onNotify));
 		// `npm run backup` asks the process holding the lock for a consistent copy (backup/live.ts).
 		const stopServing = lock ? serveLiveBackups(dataDir, client, migrationsFolder) : undefined;
 		return {

@@ -1,0 +1,511 @@
+import { describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import * as table from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/db/rows';
+import { countStatements } from '$lib/server/db/test-db';
+import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
+import { setCycleStatus } from '$lib/server/assessments/cycles';
+import { loadModel } from '$lib/server/model/load-model';
+import { changePlanStatus, createPlanItem } from '$lib/server/plan/items';
+import { saveRota, swapTurn } from '$lib/server/responsibility/rota-store';
+import { testOrganisation } from '$lib/server/testing/test-organisation';
+import type { TeamSlug } from '$lib/server/testing/organisation';
+import { setAdoption } from '$lib/server/tools/adoption';
+import { completeLesson, submitQuiz } from '$lib/server/training/learning';
+import { loadTraining } from '$lib/server/training/load-training';
+import { CHAMPION_TRACK_ID } from '$lib/server/training/types';
+import { setUserActive, updateProfile } from '$lib/server/users/accounts';
+import { addTeamMember, removeTeamMember, updateTeamMember } from './members';
+import { renameOrgUnit } from './org-units';
+import { readTeamPage, teamPageQuery } from './team-page';
+import { TeamPageCache, teamPageCacheOf } from './team-page-cache';
+import { setTeamActive, updateTeam } from './teams';
+
+const model = loadModel();
+const training = loadTraining(new Set(model.practiceById.keys()));
+
+describe('kept team pages, by themselves', () => {
+	it('drops one team, the team of one assessment, or every team', () => {
+		const cache = new TeamPageCache<string>();
+		const g = cache.generation;
+		cache.keep('alpha', 'alpha-1', ['a-q1', 'a-q2'], g);
+		cache.keep('beta', 'beta-1', ['b-q1'], g);
+		cache.keep('gamma', 'gamma-1', [], g);
+		cache.changed('alpha');
+		expect([cache.get('alpha'), cache.get('beta')]).toEqual([undefined, 'beta-1']);
+		cache.changed('a:b-q1');
+		expect([cache.get('beta'), cache.get('gamma')]).toEqual([undefined, 'gamma-1']);
+		// An assessment no kept page shows drops nothing.
+		cache.changed('a:a-q1');
+		expect(cache.get('gamma')).toBe('gamma-1');
+		cache.changed('*');
+		expect(cache.size).toBe(0);
+	});
+
+	it("forgets a dropped page's assessments, and follows a page read again", () => {
+		const cache = new TeamPageCache<string>();
+		cache.keep('alpha', 'alpha-1', ['a-q1'], cache.generation);
+		cache.keep('alpha', 'alpha-2', ['a-q1', 'a-q2'], cache.generation);
+		expect(cache.get('alpha')).toBe('alpha-2');
+		cache.changed('a:a-q2');
+		expect(cache.get('alpha')).toBeUndefined();
+		cache.keep('beta', 'beta-1', ['b-q1'], cache.generation);
+		cache.changed('a:a-q1');
+		expect(cache.get('beta')).toBe('beta-1');
+	});
+
+	it('does not keep a page read before a change arrived, even one to another team', () => {
+		const cache = new TeamPageCache<string>();
+		const before = cache.generation;
+		cache.changed('beta');
+		cache.keep('alpha', 'read before the change', [], before);
+		expect(cache.get('alpha')).toBeUndefined();
+	});
+
+	it('holds at most its limit, the oldest going first', () => {
+		const cache = new TeamPageCache<number>(2);
+		for (const n of [1, 2, 3]) cache.keep(`t${n}`, n, [`a${n}`], cache.generation);
+		expect([cache.get('t1'), cache.get('t2'), cache.get('t3')]).toEqual([undefined, 2, 3]);
+		cache.changed('a:a1');
+		expect(cache.size).toBe(2);
+	});
+});
+
+/*
+ * Each test views a team page (kept, on the embedded database), writes what the page shows the
+ * way the application does, and checks the very next view shows the write, while the page of a
+ * team the write did not touch stays kept. The same tests run on PostgreSQL, where nothing is
+ * kept and every view reads.
+ */
+describe('a viewed team page after what it read changes', () => {
+	const t = testOrganisation();
+	const ctx = () => ({ actorId: t.org.adminId, ip: '127.0.0.1' });
+	const view = (slug: TeamSlug) => readTeamPage(t.db, t.org.team(slug));
+	const pglite = () => t.handle.kind === 'pglite';
+	const kept = (slug: TeamSlug) => teamPageCacheOf(t.db)?.get(t.org.team(slug)) !== undefined;
+	/** Gamma and Alpha viewed (so kept, on the embedded database). */
+	const viewed = async () => {
+		const gamma = await view('gamma');
+		await view('alpha');
+		if (pglite()) expect([kept('gamma'), kept('alpha')]).toEqual([true, true]);
+		return gamma;
+	};
+	/** Gamma's newest assessment: a draft of 2026-Q2. */
+	const gammaDraft = async () => (await view('gamma')).assessments[0]!;
+	const must = (result: { ok: boolean }) => expect(result).toMatchObject({ ok: true });
+
+	it('answers the next view from memory on the embedded database only', async () => {
+		await viewed();
+		expect(teamPageCacheOf(t.db) !== undefined).toBe(pglite());
+		if (!pglite()) return;
+		const statements = countStatements(t.db);
+		try {
+			const again = await view('gamma');
+			expect(statements.count).toBe(0);
+			expect(again.members.map((m) => m.name)).toEqual(['Fay', 'Bo']);
+			// Views share the kept rows: nobody may change them.
+			expect(Object.isFrozen(again.members[0])).toBe(true);
+			expect(() => (again.members as unknown[]).push({})).toThrow(TypeError);
+		} finally {
+			statements.stop();
+		}
+	});
+
+	it('shows a saved answer and practice settings (answer, assessment_practice, assessment_phase, assessment)', async () => {
+		const draft = await gammaDraft();
+		await viewed();
+		must(
+			await saveAnswer(t.db, ctx(), model, {
+				assessmentId: draft.id,
+				criterionId: 'threat-modeling.1.a',
+				value: 1,
+				comment: '',
+				evidence: [],
+				baseVersion: 0
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		const after = await view('gamma');
+		expect(after.answers).toContainEqual(['threat-modeling.1.a', 1]);
+		const practice = after.practices.find(
+			(p) => p.assessmentId === draft.id && p.practiceId === 'threat-modeling'
+		);
+		expect(practice?.score).toBeGreaterThan(0);
+		expect(
+			after.phases.find((p) => p.assessmentId === draft.id && p.score !== null && p.score > 0)
+		).toBeDefined();
+		expect(after.assessments[0]!.score).toBeGreaterThan(0);
+
+		await viewed();
+		must(
+			await savePracticeSettings(t.db, ctx(), model, {
+				assessmentId: draft.id,
+				practiceId: 'static-analysis',
+				notApplicable: false,
+				reason: '',
+				target: 2,
+				baseVersion: await practiceVersion(draft.id, 'static-analysis')
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect(
+			(await view('gamma')).practices.find(
+				(p) => p.assessmentId === draft.id && p.practiceId === 'static-analysis'
+			)?.target
+		).toBe(2);
+	});
+	const practiceVersion = async (assessmentId: string, practiceId: string) => {
+		const [row] = await t.db
+			.select({ version: table.assessmentPractice.version })
+			.from(table.assessmentPractice)
+			.where(
+				and(
+					eq(table.assessmentPractice.assessmentId, assessmentId),
+					eq(table.assessmentPractice.practiceId, practiceId)
+				)
+			);
+		return row?.version ?? 1;
+	};
+
+	it('shows members added, changed and removed (team_member)', async () => {
+		await viewed();
+		must(
+			await addTeamMember(t.db, ctx(), t.org.team('gamma'), {
+				email: 'gus@example.com',
+				role: 'member',
+				champion: false
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await view('gamma')).members.map((m) => m.name)).toContain('Gus');
+		await viewed();
+		must(
+			await updateTeamMember(t.db, ctx(), t.org.team('gamma'), {
+				userId: t.org.user('Gus'),
+				role: 'member',
+				champion: true
+			})
+		);
+		expect((await view('gamma')).members.find((m) => m.name === 'Gus')?.champion).toBe(true);
+		await viewed();
+		must(await removeTeamMember(t.db, ctx(), t.org.team('gamma'), t.org.user('Gus')));
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await view('gamma')).members.map((m) => m.name)).not.toContain('Gus');
+	});
+
+	it('shows plan items added and closed (plan_item)', async () => {
+		await viewed();
+		const created = await createPlanItem(t.db, ctx(), model, t.org.team('gamma'), {
+			practiceId: 'threat-modeling',
+			criterionId: 'threat-modeling.1.b',
+			action: 'Model the payment flow',
+			ownerId: t.org.user('Bo'),
+			dueOn: '2027-01-31',
+			source: 'manual',
+			questionId: null
+		});
+		must(created);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		const item = (await view('gamma')).plan.find((i) => i.action === 'Model the payment flow');
+		expect(item?.ownerName).toBe('Bo');
+		await viewed();
+		must(
+			await changePlanStatus(t.db, ctx(), t.org.team('gamma'), item!.id, {
+				status: 'done',
+				baseVersion: item!.version
+			})
+		);
+		expect((await view('gamma')).plan.map((i) => i.id)).not.toContain(item!.id);
+	});
+
+	it('shows the rota saved and a turn swapped (rota, rota_member, rota_swap)', async () => {
+		await viewed();
+		const today = '2026-11-30';
+		must(
+			await saveRota(t.db, ctx(), t.org.team('gamma'), {
+				rotationWeeks: 1,
+				startsOn: today,
+				members: [t.org.user('Fay'), t.org.user('Bo')]
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		const rota = (await view('gamma')).rota;
+		expect(rota?.members).toEqual([t.org.user('Fay'), t.org.user('Bo')]);
+		await viewed();
+		must(
+			await swapTurn(
+				t.db,
+				ctx(),
+				t.org.team('gamma'),
+				{ turnStart: today, userId: t.org.user('Bo') },
+				today
+			)
+		);
+		expect((await view('gamma')).rota?.swaps).toEqual([[today, t.org.user('Bo')]]);
+	});
+
+	it('shows a tool adopted (tool_adoption) and none once the team is archived (team)', async () => {
+		await viewed();
+		must(
+			await setAdoption(t.db, ctx(), t.org.team('gamma'), {
+				toolId: 'gitleaks',
+				state: 'adopted',
+				since: null
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await view('gamma')).ownTools).toContain('gitleaks');
+		await viewed();
+		await setTeamActive(t.db, ctx(), t.org.team('gamma'), false);
+		expect((await view('gamma')).ownTools).toEqual([]);
+		await setTeamActive(t.db, ctx(), t.org.team('gamma'), true);
+		expect((await view('gamma')).ownTools).toContain('gitleaks');
+	});
+
+	it("shows the team's unit moved and renamed (team, org_unit)", async () => {
+		await viewed();
+		const gamma = t.org.teams.find((x) => x.slug === 'gamma')!;
+		must(
+			await updateTeam(t.db, ctx(), gamma.id, {
+				name: gamma.name,
+				slug: gamma.slug,
+				orgUnitId: t.org.unit('Payments'),
+				description: ''
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await view('gamma')).unit).toEqual({ unit: 'Payments', department: 'Engineering' });
+		await viewed();
+		must(await renameOrgUnit(t.db, ctx(), t.org.unit('Payments'), 'Payments & Billing'));
+		expect((await view('gamma')).unit?.unit).toBe('Payments & Billing');
+	});
+
+	it("shows a cycle's new status (cycle)", async () => {
+		await viewed();
+		const q1 = t.org.cycle('2026-Q1');
+		must(await setCycleStatus(t.db, ctx(), q1, 'closed'));
+		const q1Row = (await view('gamma')).assessments.find((a) => a.cycle === '2026-Q1');
+		expect(q1Row?.cycleStatus).toBe('closed');
+		must(await setCycleStatus(t.db, ctx(), q1, 'open'));
+		expect((await view('gamma')).assessments.find((a) => a.cycle === '2026-Q1')?.cycleStatus).toBe(
+			'open'
+		);
+	});
+
+	it("shows a champion's lessons and quiz attempts (lesson_progress, quiz_attempt)", async () => {
+		// Bo is Gamma's champion (and a member of Alpha, whose page changes too).
+		const module = training.moduleById.get(training.trackById.get(CHAMPION_TRACK_ID)!.modules[0]!)!;
+		const bo = { id: t.org.user('Bo'), name: 'Bo' };
+		await viewed();
+		await view('beta');
+		await completeLesson(t.db, training, bo, module.id, module.lessons[0]!.id);
+		if (pglite()) expect(kept('beta')).toBe(true);
+		expect((await view('gamma')).lessons).toContainEqual(
+			expect.objectContaining({ userId: bo.id, moduleId: module.id })
+		);
+		await viewed();
+		const answers = Object.fromEntries(module.quiz.questions.map((q) => [q.id, q.correct]));
+		await submitQuiz(t.db, training, bo, module.id, answers, null);
+		expect((await view('gamma')).quizzes).toContainEqual(
+			expect.objectContaining({ userId: bo.id, moduleId: module.id, attempts: 1, passed: true })
+		);
+	});
+
+	it("shows a member's new name, email and deactivation (user), and keeps other teams' pages", async () => {
+		await viewed();
+		await updateProfile(t.db, { actorId: t.org.user('Fay'), ip: '' }, 'Fay Renamed');
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await view('gamma')).members.map((m) => m.name)).toContain('Fay Renamed');
+		await viewed();
+		await t.db
+			.update(table.user)
+			.set({ email: 'fay.renamed@example.com' })
+			.where(eq(table.user.id, t.org.user('Fay')));
+		expect((await view('gamma')).members.find((m) => m.name === 'Fay Renamed')?.email).toBe(
+			'fay.renamed@example.com'
+		);
+		await viewed();
+		must(await setUserActive(t.db, ctx(), t.org.user('Fay'), false));
+		expect((await view('gamma')).members.find((m) => m.name === 'Fay Renamed')?.active).toBe(false);
+		must(await setUserActive(t.db, ctx(), t.org.user('Fay'), true));
+		expect((await view('gamma')).members.find((m) => m.name === 'Fay Renamed')?.active).toBe(true);
+		// Signing in touches the user row, not what the page shows: the page stays kept.
+		await viewed();
+		await t.db
+			.update(table.user)
+			.set({ name: 'Fay Renamed' })
+			.where(eq(table.user.id, t.org.user('Fay')));
+		if (pglite()) expect(kept('gamma')).toBe(true);
+	});
+
+	it('shows the new name of a plan item owner who left the team (user, plan_item)', async () => {
+		const created = await createPlanItem(t.db, ctx(), model, t.org.team('alpha'), {
+			practiceId: 'code-review',
+			criterionId: null,
+			action: 'Review every change',
+			ownerId: t.org.user('Bo'),
+			dueOn: '2027-02-28',
+			source: 'manual',
+			questionId: null
+		});
+		must(created);
+		must(await removeTeamMember(t.db, ctx(), t.org.team('alpha'), t.org.user('Bo')));
+		await viewed();
+		await view('beta');
+		await updateProfile(t.db, { actorId: t.org.user('Bo'), ip: '' }, 'Bo Left');
+		if (pglite()) expect(kept('beta')).toBe(true);
+		expect(
+			(await view('alpha')).plan.find((i) => i.action === 'Review every change')?.ownerName
+		).toBe('Bo Left');
+	});
+
+	it('keeps the page when a write rolls back, and drops it when the same write commits', async () => {
+		await viewed();
+		const add = (tx: typeof t.db) =>
+			addTeamMember(tx, ctx(), t.org.team('gamma'), {
+				email: 'cy@example.com',
+				role: 'member',
+				champion: false
+			});
+		await t.db
+			.transaction(async (tx) => {
+				must(await add(tx as typeof t.db));
+				tx.rollback();
+			})
+			.catch(() => {});
+		if (pglite()) expect(kept('gamma')).toBe(true);
+		expect((await view('gamma')).members.map((m) => m.name)).not.toContain('Cy');
+		await t.db.transaction(async (tx) => {
+			must(await add(tx as typeof t.db));
+		});
+		if (pglite()) expect(kept('gamma')).toBe(false);
+		expect((await view('gamma')).members.map((m) => m.name)).toContain('Cy');
+	});
+
+	it('has a team_change trigger on every table the team page reads', async () => {
+		const [plan] = rowsOf<{ 'QUERY PLAN': unknown }>(
+			await t.db.execute(sql`explain (format json) ${teamPageQuery(t.org.team('gamma'))}`)
+		);
+		const raw = plan!['QUERY PLAN'];
+		const read = relationsOf(typeof raw === 'string' ? JSON.parse(raw) : raw);
+		expect([...read]).toEqual(
+			expect.arrayContaining(['answer', 'assessment_phase', 'lesson_progress', 'rota_swap'])
+		);
+		const triggers = rowsOf<{ relname: string; events: number }>(
+			await t.db.execute(sql`
+				select c.relname, bit_or(t.tgtype::int) as events from pg_trigger t
+				join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+				where p.proname in ('notify_team_change', 'notify_assessment_rows_change')
+					and not t.tgisinternal
+				group by c.relname`)
+		);
+		const events = new Map(triggers.map((r) => [r.relname, r.events]));
+		// pg_trigger.tgtype: INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32.
+		const named = (bits: number) =>
+			(
+				[
+					[4, 'insert'],
+					[8, 'delete'],
+					[16, 'update'],
+					[32, 'truncate']
+				] as const
+			)
+				.filter(([bit]) => bits & bit)
+				.map(([, name]) => name);
+		// A new user, cycle or org unit is on no team's page until a team row points to it.
+		const insertNotNeeded = new Set(['user', 'cycle', 'org_unit']);
+		const missing = [...read]
+			.map((relation) => {
+				const has = named(events.get(relation) ?? 0);
+				const need = ['delete', 'update', 'truncate'];
+				if (!insertNotNeeded.has(relation)) need.push('insert');
+				const lacking = need.filter((e) => !has.includes(e as never));
+				return lacking.length ? `${relation}: ${lacking.join(', ')}` : '';
+			})
+			.filter(Boolean);
+		expect(missing, 'tables the team page reads without a team_change trigger').toEqual([]);
+	});
+
+	it('reads no column that a trigger with a WHEN clause leaves out', async () => {
+		const [plan] = rowsOf<{ 'QUERY PLAN': unknown }>(
+			await t.db.execute(sql`explain (format json, verbose) ${teamPageQuery(t.org.team('gamma'))}`)
+		);
+		const raw = plan!['QUERY PLAN'];
+		const read = columnsOf(typeof raw === 'string' ? JSON.parse(raw) : raw);
+		const filtered = rowsOf<{ relname: string; definition: string }>(
+			await t.db.execute(sql`
+				select c.relname, pg_get_triggerdef(t.oid) as definition from pg_trigger t
+				join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+				where p.proname in ('notify_team_change', 'notify_assessment_rows_change')
+					and not t.tgisinternal and t.tgqual is not null`)
+		);
+		// Updates of user (a sign-in), answer, assessment_practice, assessment_phase and
+		// assessment (every save) notify only when a column the page shows changes.
+		expect(filtered.map((f) => f.relname).sort()).toEqual([
+			'answer',
+			'assessment',
+			'assessment_phase',
+			'assessment_practice',
+			'user'
+		]);
+		const unwatched: string[] = [];
+		for (const { relname, definition } of filtered) {
+			const watched = new Set([...definition.matchAll(/\bold\.(\w+)/gi)].map((m) => m[1]!));
+			for (const column of read.get(relname) ?? []) {
+				if (!watched.has(column)) unwatched.push(`${relname}.${column}`);
+			}
+		}
+		expect(
+			unwatched,
+			"columns the team page reads that no WHEN clause of migration 0019's triggers compares"
+		).toEqual([]);
+		// The scan of answers is seen (so a column added there would be).
+		expect([...(read.get('answer') ?? [])]).toEqual(expect.arrayContaining(['value']));
+	});
+});
+
+/**
+ * The columns of each table the plan uses (EXPLAIN VERBOSE): every `alias.column` in the plan's
+ * expressions, except a scan's own output list, which can be the whole stored row. `alias.*` (a
+ * whole row) counts as `*`.
+ */
+function columnsOf(plan: unknown): Map<string, Set<string>> {
+	const relationOf = new Map<string, string>();
+	const texts: string[] = [];
+	const walk = (node: unknown) => {
+		if (Array.isArray(node)) return node.forEach(walk);
+		if (!node || typeof node !== 'object') return;
+		const fields = node as Record<string, unknown>;
+		const relation = fields['Relation Name'];
+		const alias = fields['Alias'];
+		const scan = typeof relation === 'string' && typeof alias === 'string';
+		if (scan) relationOf.set(alias, relation);
+		for (const [k, v] of Object.entries(fields)) {
+			if (scan && k === 'Output') continue;
+			if (typeof v === 'string') texts.push(v);
+			else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) texts.push(...v);
+			else walk(v);
+		}
+	};
+	walk(plan);
+	const into = new Map<string, Set<string>>();
+	for (const m of texts.join(' ').matchAll(/(?<![\w."])"?(\w+)"?\.("?\w+"?|\*)/g)) {
+		const relation = relationOf.get(m[1]!);
+		if (!relation) continue;
+		if (!into.has(relation)) into.set(relation, new Set());
+		into.get(relation)!.add(m[2]!.replaceAll('"', ''));
+	}
+	return into;
+}
+
+/** The tables a plan reads (recursively through subplans, CTEs and joins). */
+function relationsOf(plan: unknown, into = new Set<string>()): Set<string> {
+	if (Array.isArray(plan)) for (const p of plan) relationsOf(p, into);
+	else if (plan && typeof plan === 'object') {
+		for (const [k, v] of Object.entries(plan)) {
+			if (k === 'Relation Name' && typeof v === 'string') into.add(v);
+			else relationsOf(v, into);
+		}
+	}
+	return into;
+}
