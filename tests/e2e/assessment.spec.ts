@@ -67,6 +67,36 @@ test('open a cycle, answer two phases, submit, return, resubmit, approve, see th
 	for (const c of criteria('code-review', 1)) await answer(member, c.text, 'Most');
 	await answer(member, criteria('code-review', 2)[0]!.text, 'All');
 
+	// A criterion's comment and evidence fields are made when asked for: with JavaScript at once,
+	// focused, saved as you go.
+	const noted = member.getByRole('group', { name: criteria('code-review', 1)[0]!.text });
+	await expect(noted.getByLabel('Comment')).toHaveCount(0);
+	await noted.getByRole('button', { name: 'Add a comment or evidence' }).click();
+	await expect(noted.getByLabel('Comment')).toBeFocused();
+	await noted.getByLabel('Comment').fill('Two reviewers on payment code.');
+	await noted.getByLabel('Comment').blur();
+	await expect(noted.getByRole('status')).toHaveText('Saved');
+	// Without JavaScript the phase form is saved and comes back with the fields of that criterion.
+	const noScript = await browser.newContext({ javaScriptEnabled: false });
+	const plain = await noScript.newPage();
+	await signIn(plain, demo.url, demo.member, demo.password);
+	await plain.goto(`${base}/develop`);
+	await expect(plain.getByLabel('Comment')).toHaveCount(1);
+	const second = plain.getByRole('group', { name: criteria('code-review', 1)[1]!.text });
+	await second.getByRole('button', { name: 'Add a comment or evidence' }).click();
+	await expect(plain).toHaveURL(/#criterion-/);
+	await second
+		.getByLabel('Evidence links (one per line)')
+		.fill('https://git.example.com/payments/pulls?q=review');
+	await plain.getByRole('button', { name: 'Save Develop' }).click();
+	await expect(plain.getByText('Saved Develop.')).toBeVisible();
+	await plain.goto(`${base}/develop`);
+	await expect(second.getByRole('link', { name: /git\.example\.com/ })).toBeVisible();
+	await expect(
+		plain.getByRole('group', { name: criteria('code-review', 1)[0]!.text }).getByLabel('Comment')
+	).toHaveValue('Two reviewers on payment code.');
+	await noScript.close();
+
 	// Two people on one answer: the stale change is refused and the other value shown.
 	const lead = await browser.newPage();
 	await signIn(lead, demo.url, demo.lead, demo.password);

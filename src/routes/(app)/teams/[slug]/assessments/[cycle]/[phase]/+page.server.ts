@@ -176,7 +176,18 @@ export const actions: Actions = {
 				else saved++;
 			}
 		}
-		if (Object.keys(errors).length) return fail(400, formFailure(errors, { action: 'savePhase' }));
-		return { action: 'savePhase', notice: `Saved ${phase.name}.`, saved };
+		// "Add a comment or evidence" on a criterion (the form without JavaScript): the changes so
+		// far are saved, and the page comes back with that criterion's fields.
+		const asked = form.get('notes');
+		const notes =
+			typeof asked === 'string' && criterionIdsOf(phase.practices).includes(asked) ? asked : null;
+		if (Object.keys(errors).length)
+			return fail(400, { ...formFailure(errors, { action: 'savePhase' }), notes });
+		return {
+			action: 'savePhase',
+			notice: notes && !saved ? null : `Saved ${phase.name}.`,
+			saved,
+			notes
+		};
 	}
 };

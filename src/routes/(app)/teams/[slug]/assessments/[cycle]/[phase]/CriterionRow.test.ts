@@ -41,3 +41,52 @@ describe('a criterion with pipeline facts on the assessment form', () => {
 		expect(body).toContain('From the pipelines:');
 	});
 });
+
+describe('a criterion’s comment and evidence fields', () => {
+	const answer = (comment: string, evidence: string[]) => ({
+		value: 1,
+		comment,
+		evidence,
+		version: 1,
+		fingerprint: 'f'
+	});
+	const criterion = (a: ReturnType<typeof answer>) => ({
+		id: 'build.sca.1',
+		text: 'Dependencies are scanned on every build.',
+		answer: a,
+		previous: null,
+		pipeline: null
+	});
+
+	it('are not made while both are empty: a button asks for them, saving the phase without JavaScript', () => {
+		const body = row({ criterion: criterion(answer('', [])) });
+		expect(body).not.toContain('<textarea');
+		expect(body).toMatch(
+			/<button[^>]*type="submit"[^>]*name="notes"[^>]*value="build.sca.1"[^>]*formaction="\?\/savePhase#criterion-build.sca.1"[^>]*>Add a comment or evidence<\/button>/
+		);
+	});
+
+	it('show a comment or evidence there is, open', () => {
+		for (const a of [answer('Checked in CI.', []), answer('', ['https://ci.example.com/run/1'])]) {
+			const body = row({ criterion: criterion(a) });
+			expect(body).toContain('<details open');
+			expect(body).toContain('name="comment:build.sca.1"');
+			expect(body).toContain('name="evidence:build.sca.1"');
+			expect(body).not.toContain('Add a comment or evidence');
+		}
+	});
+
+	it('show empty fields when they were asked for', () => {
+		const body = row({ criterion: criterion(answer('', [])), notesOpen: true });
+		expect(body).toContain('name="comment:build.sca.1"');
+	});
+
+	it('offer nothing to someone who cannot edit, unless there is something to read', () => {
+		expect(row({ criterion: criterion(answer('', [])), editable: false })).not.toMatch(
+			/textarea|Add a comment/
+		);
+		expect(row({ criterion: criterion(answer('Read me.', [])), editable: false })).toContain(
+			'Read me.'
+		);
+	});
+});

@@ -11,7 +11,7 @@ import type { SessionUser } from '$lib/server/auth/session';
 import { recordUpload } from '$lib/server/findings/record';
 import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
-import { load } from './+page.server';
+import { actions, load } from './+page.server';
 import PipelineFacts from './PipelineFacts.svelte';
 
 /*
@@ -132,5 +132,52 @@ describe('the phase form shows the facts from the pipelines', () => {
 		);
 		expect(text(0.5)).toContain('Backed by the pipelines.');
 		expect(text(0.25)).not.toMatch(/Contradicted|Backed/);
+	});
+
+	it('without JavaScript, asking for a criterion’s fields saves the phase and names that criterion', async () => {
+		const fay = t.org.users.find((x) => x.name === 'Fay')!;
+		const lead: SessionUser = { id: fay.id, email: fay.email, name: fay.name, role: 'member' };
+		const save = (fields: Record<string, string>) => {
+			const url = new URL('http://127.0.0.1/teams/gamma/assessments/2026-Q2/build?/savePhase');
+			const body = new FormData();
+			for (const [k, v] of Object.entries(fields)) body.append(k, v);
+			return actions.savePhase!({
+				locals: { db: t.db, user: lead, ip: '127.0.0.1' },
+				params: { slug: 'gamma', cycle: '2026-Q2', phase: 'build' },
+				url,
+				request: new Request(url, { method: 'POST', body })
+			} as never) as Promise<Record<string, unknown>>;
+		};
+		const answered = async () =>
+			criterion(
+				(await load({
+					locals: { db: t.db, user: lead, ip: '127.0.0.1' },
+					params: { slug: 'gamma', cycle: '2026-Q2', phase: 'build' },
+					url: new URL('http://127.0.0.1/teams/gamma/assessments/2026-Q2/build')
+				} as never)) as never,
+				'dependency-scanning.1.a'
+			) as unknown as { answer: { value: number | null; version: number } };
+		const before = (await answered()).answer;
+		// A choice made on the page is not lost when the fields of another criterion are asked for.
+		const result = await save({
+			'criterionId:dependency-scanning.1.a': 'dependency-scanning.1.a',
+			'value:dependency-scanning.1.a': '0.5',
+			'baseVersion:dependency-scanning.1.a': String(before.version),
+			'fingerprint:dependency-scanning.1.a': 'as rendered',
+			notes: 'dependency-scanning.2.a'
+		});
+		expect(result).toMatchObject({
+			action: 'savePhase',
+			saved: 1,
+			notes: 'dependency-scanning.2.a'
+		});
+		expect((await answered()).answer).toMatchObject({ value: 0.5, version: before.version + 1 });
+		// Only this phase's criteria are named back; anything else is ignored.
+		expect(await save({ notes: 'threat-modeling.1.a' })).toMatchObject({ notes: null });
+		expect(await save({ notes: 'dependency-scanning.2.a' })).toMatchObject({
+			saved: 0,
+			notice: null,
+			notes: 'dependency-scanning.2.a'
+		});
 	});
 });
