@@ -448,9 +448,18 @@ describe('a viewed team page after what it read changes', () => {
 			'assessment_practice',
 			'user'
 		]);
+		// Scores are computed from the answers' values and the practice settings in the statement
+		// or transaction that changes those, which notifies already (migration 0019): a save fires
+		// one trigger instead of four. A writer that changes scores alone must notify itself.
+		const derived: Record<string, string[]> = {
+			assessment: ['score'],
+			assessment_practice: ['score', 'achieved_level'],
+			assessment_phase: ['score']
+		};
 		const unwatched: string[] = [];
 		for (const { relname, definition } of filtered) {
 			const watched = new Set([...definition.matchAll(/\bold\.(\w+)/gi)].map((m) => m[1]!));
+			for (const column of derived[relname] ?? []) watched.add(column);
 			for (const column of read.get(relname) ?? []) {
 				if (!watched.has(column)) unwatched.push(`${relname}.${column}`);
 			}
