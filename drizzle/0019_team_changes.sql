@@ -3,8 +3,8 @@
 -- truncated or a change can touch many teams (a cycle, an org unit, a user deleted). The
 -- embedded database (one process, one connection) keeps the team pages it has read and drops
 -- one on these notifications, which are delivered at commit, before the writer's code goes on
--- (teams/team-page-cache.ts); nothing is sent on rollback. PostgreSQL servers ignore the
--- channel: they read the team page every time. team-page-cache.test.ts asks PostgreSQL which
+-- (teams/team-cache.ts); nothing is sent on rollback. PostgreSQL servers ignore the
+-- channel: they read the team page every time. team-cache.test.ts asks PostgreSQL which
 -- tables the page reads and fails when one has no trigger here.
 --
 -- Tables with a team id (an UPDATE that moves a row notifies both teams), the team itself, a
@@ -66,7 +66,7 @@ $$;
 -- opened), which notifies already. Each trigger that fires costs a save about 0.025 ms of CPU
 -- on PGlite even when it does nothing, so a save fires one (the answer's) instead of four:
 -- about +0.04 ms per save instead of +0.1. A new writer of scores alone must notify too
--- (team-page-cache.test.ts lists these columns).
+-- (team-cache.test.ts lists these columns).
 CREATE FUNCTION "notify_assessment_rows_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	sent text;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
+import { keptForTeam } from '$lib/server/teams/team-cache';
 import type { Model } from '$lib/server/model/types';
 import { groupThreads, type Thread, type ThreadRow } from './question-threads';
 import {
@@ -52,7 +53,7 @@ interface WorkspaceRow {
  * unless every criterion is shown, only the criteria whose stored answer differs come back (a
  * superset of what review-diff calls changed, which ignores spaces around a comment).
  */
-function workspaceQuery(assessmentId: string, everyCriterion: boolean) {
+export function workspaceQuery(assessmentId: string, everyCriterion: boolean) {
 	const { answer, assessment, assessmentPractice, cycle, questionMessage, reviewQuestion } = table;
 	const differs = everyCriterion
 		? sql`true`
@@ -140,22 +141,33 @@ function snapshots(row: WorkspaceRow) {
 
 /**
  * Everything the reviewer's workspace shows for one assessment: what changed since the team's
- * last approved assessment (filtered), the practices that moved most, and every question.
+ * last approved assessment (filtered), the practices that moved most, and every question. On
+ * the embedded database the statement's rows are kept with the team's data until it changes
+ * (teams/team-cache.ts, migrations 0019 and 0020); the view is made from them on each request.
  */
 export async function reviewWorkspace(
 	db: Database,
 	model: Model,
-	assessmentId: string,
+	assessment: { id: string; teamId: string },
 	filter: ReviewFilter
 ): Promise<{
 	baseline: { cycle: string } | null;
 	view: ReturnType<typeof reviewView>;
 	threads: Thread[];
 }> {
-	const [row] = rowsOf<WorkspaceRow>(
-		await db.execute(workspaceQuery(assessmentId, !filter.changedOnly))
+	const everyCriterion = !filter.changedOnly;
+	const row = await keptForTeam(
+		db,
+		`review:${assessment.id}:${everyCriterion ? 'all' : 'changed'}`,
+		assessment.teamId,
+		async () => {
+			const [read] = rowsOf<WorkspaceRow>(
+				await db.execute(workspaceQuery(assessment.id, everyCriterion))
+			);
+			if (!read) throw new Error(`No assessment ${assessment.id}`);
+			return { value: read, assessments: [assessment.id, read.baselineId ?? assessment.id] };
+		}
 	);
-	if (!row) throw new Error(`No assessment ${assessmentId}`);
 	const { current, baseline } = snapshots(row);
 	const threads = groupThreads(
 		(json(row.threads) ?? []).map((t) => ({

@@ -13,7 +13,7 @@ import * as schema from './schema';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
 import { followSessionChanges } from '$lib/server/auth/session-cache';
-import { followTeamChanges } from '$lib/server/teams/team-page-cache';
+import { followTeamChanges } from '$lib/server/teams/team-cache';
 import { withDrizzleParsers } from './pglite-parsers';
 import { withPreparedStatements, type PreparedStatements } from './pglite-prepared';
 import { withPostgresQueryTiming, withQueryTiming } from './query-timing';

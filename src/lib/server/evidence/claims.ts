@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { checkClaim } from '$lib/evidence/claim';
 import type { Database } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/rows';
+import { keptForTeam } from '$lib/server/teams/team-cache';
 import { criteriaWithRules } from '$lib/server/model/evidence-rules';
 import type { EvidenceRule, Model } from '$lib/server/model/types';
 import { pipelineFacts, type PipelineFacts, type TeamRuns } from './facts';
@@ -28,6 +29,11 @@ function claimsJson(assessment: SQL, criterionIds: readonly string[]): SQL {
 		where an.assessment_id = ${assessment} and an.criterion_id in (${ids}) and an.value in (0.5, 1)
 			and not exists (select 1 from assessment_practice ap where ap.assessment_id = an.assessment_id
 				and ap.practice_id = split_part(an.criterion_id, '.', 1) and ap.not_applicable))`;
+}
+
+/** An assessment's claims: its "most" and "all" answers to criteria with an evidence rule. */
+export function claimsQuery(assessmentId: string, criterionIds: readonly string[]): SQL {
+	return sql`select ${claimsJson(sql`${assessmentId}::uuid`, criterionIds)} as claims`;
 }
 
 /** One contradicted answer, with the facts that contradict it. */
@@ -64,14 +70,17 @@ export async function assessmentContradictions(
 ): Promise<Contradiction[]> {
 	const rules = rulesOf(model);
 	if (!rules.size) return [];
-	const [row] = rowsOf<{ claims: ClaimRow[] | null }>(
-		await db.execute(
-			sql`select ${claimsJson(sql`${access.assessmentId}::uuid`, [...rules.keys()])} as claims`
-		)
-	);
-	if (!row?.claims?.length) return [];
+	// The claims are kept with the team's data on the embedded database (teams/team-cache.ts);
+	// the runs they are checked against are kept per data revision (currentTeamRuns).
+	const claims = await keptForTeam(db, `claims:${access.assessmentId}`, access.teamId, async () => {
+		const [row] = rowsOf<{ claims: ClaimRow[] | null }>(
+			await db.execute(claimsQuery(access.assessmentId, [...rules.keys()]))
+		);
+		return { value: row?.claims ?? [], assessments: [access.assessmentId] };
+	});
+	if (!claims.length) return [];
 	const order = [...rules.keys()];
-	return checkClaims(row.claims, rules, await currentTeamRuns(db, access.teamId), now)
+	return checkClaims(claims, rules, await currentTeamRuns(db, access.teamId), now)
 		.filter((c) => c.check === 'contradicted')
 		.sort((a, b) => order.indexOf(a.criterionId) - order.indexOf(b.criterionId))
 		.map(({ criterionId, value, facts }) => ({ criterionId, value, facts: facts! }));

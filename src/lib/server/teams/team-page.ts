@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '$lib/server/db';
 import { rowsOf } from '$lib/server/db/rows';
-import { teamPageCacheOf } from './team-page-cache';
+import { keptForTeam } from './team-cache';
 import type { TeamRole } from '$lib/server/db/schema';
 import type { TeamAssessment } from '$lib/server/assessments/team-picture';
 import { itemsJson, type PlanItemRow } from '$lib/server/plan/read';
@@ -55,33 +55,18 @@ export interface TeamPageRows {
  * thirteen. Every subquery is on the team id or on the team's newest assessments.
  *
  * On the embedded database the rows are kept by team until a trigger says the team's data
- * changed (team-page-cache.ts, migration 0019), so a view of an unchanged team sends no
+ * changed (team-cache.ts, migration 0019), so a view of an unchanged team sends no
  * statement. On PostgreSQL (no cache: other instances write too) every view reads them.
  * The rows are shared between views, so they are frozen: callers copy, never change them.
  * Reading another table here needs a team_change trigger on it; reading another column of
  * user, assessment, answer, assessment_practice or assessment_phase needs it in the WHEN clause
- * of that table's trigger (team-page-cache.test.ts fails until then).
+ * of that table's trigger (team-cache.test.ts fails until then).
  */
 export async function readTeamPage(db: Database, teamId: string): Promise<TeamPageRows> {
-	const cache = teamPageCacheOf<TeamPageRows>(db);
-	const kept = cache?.get(teamId);
-	if (kept) return kept;
-	const generation = cache?.generation ?? 0;
-	const [row] = rowsOf<TeamPageRows>(await db.execute(teamPageQuery(teamId)));
-	if (cache && row) {
-		const assessments = row.assessments.map((a) => a.id);
-		cache.keep(teamId, deepFreeze(row), assessments, generation);
-	}
-	return row!;
-}
-
-/** Freezes the parsed JSON rows all the way down (objects and arrays only). */
-function deepFreeze<T>(value: T): T {
-	if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-		Object.freeze(value);
-		for (const v of Object.values(value)) deepFreeze(v);
-	}
-	return value;
+	return keptForTeam(db, `page:${teamId}`, teamId, async () => {
+		const [row] = rowsOf<TeamPageRows>(await db.execute(teamPageQuery(teamId)));
+		return { value: row!, assessments: row!.assessments.map((a) => a.id) };
+	});
 }
 
 export function teamPageQuery(teamId: string) {

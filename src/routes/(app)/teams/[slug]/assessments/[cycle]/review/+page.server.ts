@@ -52,7 +52,7 @@ export const load: PageServerLoad = async (event) => {
 	const model = getModel();
 	const state = { status: a.assessment.status, cycleStatus: a.cycle.status };
 	const [workspace, contradictions] = await Promise.all([
-		reviewWorkspace(event.locals.db, model, a.assessment.id, filter),
+		reviewWorkspace(event.locals.db, model, { id: a.assessment.id, teamId: a.team.id }, filter),
 		assessmentContradictions(event.locals.db, model, {
 			assessmentId: a.assessment.id,
 			teamId: a.team.id

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
@@ -17,55 +17,78 @@ import { CHAMPION_TRACK_ID } from '$lib/server/training/types';
 import { setUserActive, updateProfile } from '$lib/server/users/accounts';
 import { addTeamMember, removeTeamMember, updateTeamMember } from './members';
 import { renameOrgUnit } from './org-units';
+import { reviewWorkspace, workspaceQuery } from '$lib/server/assessments/review-workspace';
+import { answerQuestion, askQuestion } from '$lib/server/assessments/questions';
+import { assessmentContradictions, claimsQuery } from '$lib/server/evidence/claims';
 import { readTeamPage, teamPageQuery } from './team-page';
-import { TeamPageCache, teamPageCacheOf } from './team-page-cache';
+import { TeamCache, teamCacheOf } from './team-cache';
 import { setTeamActive, updateTeam } from './teams';
 
 const model = loadModel();
 const training = loadTraining(new Set(model.practiceById.keys()));
 
-describe('kept team pages, by themselves', () => {
+describe('kept team data, by itself', () => {
 	it('drops one team, the team of one assessment, or every team', () => {
-		const cache = new TeamPageCache<string>();
+		const cache = new TeamCache();
 		const g = cache.generation;
-		cache.keep('alpha', 'alpha-1', ['a-q1', 'a-q2'], g);
-		cache.keep('beta', 'beta-1', ['b-q1'], g);
-		cache.keep('gamma', 'gamma-1', [], g);
+		cache.keep('page:alpha', 'alpha', 'alpha-1', ['a-q1', 'a-q2'], g);
+		cache.keep('page:beta', 'beta', 'beta-1', ['b-q1'], g);
+		cache.keep('page:gamma', 'gamma', 'gamma-1', [], g);
 		cache.changed('alpha');
-		expect([cache.get('alpha'), cache.get('beta')]).toEqual([undefined, 'beta-1']);
+		expect([cache.get('page:alpha'), cache.get('page:beta')]).toEqual([undefined, 'beta-1']);
 		cache.changed('a:b-q1');
-		expect([cache.get('beta'), cache.get('gamma')]).toEqual([undefined, 'gamma-1']);
-		// An assessment no kept page shows drops nothing.
+		expect([cache.get('page:beta'), cache.get('page:gamma')]).toEqual([undefined, 'gamma-1']);
+		// An assessment no kept entry shows drops nothing.
 		cache.changed('a:a-q1');
-		expect(cache.get('gamma')).toBe('gamma-1');
+		expect(cache.get('page:gamma')).toBe('gamma-1');
 		cache.changed('*');
 		expect(cache.size).toBe(0);
 	});
 
-	it("forgets a dropped page's assessments, and follows a page read again", () => {
-		const cache = new TeamPageCache<string>();
-		cache.keep('alpha', 'alpha-1', ['a-q1'], cache.generation);
-		cache.keep('alpha', 'alpha-2', ['a-q1', 'a-q2'], cache.generation);
-		expect(cache.get('alpha')).toBe('alpha-2');
+	it('drops every entry of a team together, whichever of its assessments changed', () => {
+		const cache = new TeamCache();
+		const g = cache.generation;
+		cache.keep('page:alpha', 'alpha', 'page', ['a-q1', 'a-q2'], g);
+		cache.keep('review:a-q2', 'alpha', 'workspace', ['a-q2', 'a-q1'], g);
+		cache.keep('claims:a-q2', 'alpha', 'claims', ['a-q2'], g);
+		cache.keep('page:beta', 'beta', 'beta-1', ['b-q1'], g);
 		cache.changed('a:a-q2');
-		expect(cache.get('alpha')).toBeUndefined();
-		cache.keep('beta', 'beta-1', ['b-q1'], cache.generation);
-		cache.changed('a:a-q1');
-		expect(cache.get('beta')).toBe('beta-1');
+		expect(
+			['page:alpha', 'review:a-q2', 'claims:a-q2', 'page:beta'].map((k) => cache.get(k))
+		).toEqual([undefined, undefined, undefined, 'beta-1']);
+		cache.keep('claims:a-q2', 'alpha', 'claims', ['a-q2'], cache.generation);
+		cache.changed('alpha');
+		expect(cache.get('claims:a-q2')).toBeUndefined();
 	});
 
-	it('does not keep a page read before a change arrived, even one to another team', () => {
-		const cache = new TeamPageCache<string>();
+	it("forgets a dropped team's assessments, and follows an entry read again", () => {
+		const cache = new TeamCache();
+		cache.keep('page:alpha', 'alpha', 'alpha-1', ['a-q1'], cache.generation);
+		cache.keep('page:alpha', 'alpha', 'alpha-2', ['a-q1', 'a-q2'], cache.generation);
+		expect(cache.get('page:alpha')).toBe('alpha-2');
+		cache.changed('a:a-q2');
+		expect(cache.get('page:alpha')).toBeUndefined();
+		cache.keep('page:beta', 'beta', 'beta-1', ['b-q1'], cache.generation);
+		cache.changed('a:a-q1');
+		expect(cache.get('page:beta')).toBe('beta-1');
+	});
+
+	it('does not keep what was read before a change arrived, even one to another team', () => {
+		const cache = new TeamCache();
 		const before = cache.generation;
 		cache.changed('beta');
-		cache.keep('alpha', 'read before the change', [], before);
-		expect(cache.get('alpha')).toBeUndefined();
+		cache.keep('page:alpha', 'alpha', 'read before the change', [], before);
+		expect(cache.get('page:alpha')).toBeUndefined();
 	});
 
 	it('holds at most its limit, the oldest going first', () => {
-		const cache = new TeamPageCache<number>(2);
-		for (const n of [1, 2, 3]) cache.keep(`t${n}`, n, [`a${n}`], cache.generation);
-		expect([cache.get('t1'), cache.get('t2'), cache.get('t3')]).toEqual([undefined, 2, 3]);
+		const cache = new TeamCache(2);
+		for (const n of [1, 2, 3]) cache.keep(`page:t${n}`, `t${n}`, n, [`a${n}`], cache.generation);
+		expect([cache.get('page:t1'), cache.get('page:t2'), cache.get('page:t3')]).toEqual([
+			undefined,
+			2,
+			3
+		]);
 		cache.changed('a:a1');
 		expect(cache.size).toBe(2);
 	});
@@ -82,7 +105,7 @@ describe('a viewed team page after what it read changes', () => {
 	const ctx = () => ({ actorId: t.org.adminId, ip: '127.0.0.1' });
 	const view = (slug: TeamSlug) => readTeamPage(t.db, t.org.team(slug));
 	const pglite = () => t.handle.kind === 'pglite';
-	const kept = (slug: TeamSlug) => teamPageCacheOf(t.db)?.get(t.org.team(slug)) !== undefined;
+	const kept = (slug: TeamSlug) => teamCacheOf(t.db)?.get(`page:${t.org.team(slug)}`) !== undefined;
 	/** Gamma and Alpha viewed (so kept, on the embedded database). */
 	const viewed = async () => {
 		const gamma = await view('gamma');
@@ -96,7 +119,7 @@ describe('a viewed team page after what it read changes', () => {
 
 	it('answers the next view from memory on the embedded database only', async () => {
 		await viewed();
-		expect(teamPageCacheOf(t.db) !== undefined).toBe(pglite());
+		expect(teamCacheOf(t.db) !== undefined).toBe(pglite());
 		if (!pglite()) return;
 		const statements = countStatements(t.db);
 		try {
@@ -311,16 +334,19 @@ describe('a viewed team page after what it read changes', () => {
 		);
 	});
 
-	it("shows a member's new name, email and deactivation (user), and keeps other teams' pages", async () => {
+	it("shows a member's new name, email and deactivation (user), and keeps other teams' pages but after a rename", async () => {
 		await viewed();
 		await updateProfile(t.db, { actorId: t.org.user('Fay'), ip: '' }, 'Fay Renamed');
-		if (pglite()) expect(kept('alpha')).toBe(true);
+		// A name can be shown on any team's data (a reviewer's questions, an answer's author), so
+		// a rename drops every team's (migration 0020).
+		if (pglite()) expect(kept('alpha')).toBe(false);
 		expect((await view('gamma')).members.map((m) => m.name)).toContain('Fay Renamed');
 		await viewed();
 		await t.db
 			.update(table.user)
 			.set({ email: 'fay.renamed@example.com' })
 			.where(eq(table.user.id, t.org.user('Fay')));
+		if (pglite()) expect(kept('alpha')).toBe(true);
 		expect((await view('gamma')).members.find((m) => m.name === 'Fay Renamed')?.email).toBe(
 			'fay.renamed@example.com'
 		);
@@ -351,9 +377,7 @@ describe('a viewed team page after what it read changes', () => {
 		must(created);
 		must(await removeTeamMember(t.db, ctx(), t.org.team('alpha'), t.org.user('Bo')));
 		await viewed();
-		await view('beta');
 		await updateProfile(t.db, { actorId: t.org.user('Bo'), ip: '' }, 'Bo Left');
-		if (pglite()) expect(kept('beta')).toBe(true);
 		expect(
 			(await view('alpha')).plan.find((i) => i.action === 'Review every change')?.ownerName
 		).toBe('Bo Left');
@@ -382,21 +406,52 @@ describe('a viewed team page after what it read changes', () => {
 		expect((await view('gamma')).members.map((m) => m.name)).toContain('Cy');
 	});
 
-	it('has a team_change trigger on every table the team page reads', async () => {
-		const [plan] = rowsOf<{ 'QUERY PLAN': unknown }>(
-			await t.db.execute(sql`explain (format json) ${teamPageQuery(t.org.team('gamma'))}`)
-		);
-		const raw = plan!['QUERY PLAN'];
-		const read = relationsOf(typeof raw === 'string' ? JSON.parse(raw) : raw);
+	/** Every statement whose rows are kept with a team's data (teams/team-cache.ts). */
+	const keptStatements = async () => {
+		const gamma = await view('gamma');
+		const assessmentId = gamma.assessments[0]!.id;
+		return [
+			teamPageQuery(t.org.team('gamma')),
+			workspaceQuery(assessmentId, true),
+			workspaceQuery(assessmentId, false),
+			claimsQuery(assessmentId, ['dependency-scanning.1.a', 'secret-detection.1.a'])
+		];
+	};
+	const plansOf = async (verbose: boolean) => {
+		const plans: unknown[] = [];
+		for (const statement of await keptStatements()) {
+			const [plan] = rowsOf<{ 'QUERY PLAN': unknown }>(
+				await t.db.execute(
+					verbose
+						? sql`explain (format json, verbose) ${statement}`
+						: sql`explain (format json) ${statement}`
+				)
+			);
+			const raw = plan!['QUERY PLAN'];
+			plans.push(typeof raw === 'string' ? JSON.parse(raw) : raw);
+		}
+		return plans;
+	};
+	const notifiers = sql`('notify_team_change', 'notify_assessment_rows_change',
+		'notify_question_message_change', 'notify_every_team_change')`;
+
+	it('has a team_change trigger on every table the kept statements read', async () => {
+		const read = relationsOf(await plansOf(false));
 		expect([...read]).toEqual(
-			expect.arrayContaining(['answer', 'assessment_phase', 'lesson_progress', 'rota_swap'])
+			expect.arrayContaining([
+				'answer',
+				'assessment_phase',
+				'lesson_progress',
+				'rota_swap',
+				'review_question',
+				'question_message'
+			])
 		);
 		const triggers = rowsOf<{ relname: string; events: number }>(
 			await t.db.execute(sql`
 				select c.relname, bit_or(t.tgtype::int) as events from pg_trigger t
 				join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
-				where p.proname in ('notify_team_change', 'notify_assessment_rows_change')
-					and not t.tgisinternal
+				where p.proname in ${notifiers} and not t.tgisinternal
 				group by c.relname`)
 		);
 		const events = new Map(triggers.map((r) => [r.relname, r.events]));
@@ -423,25 +478,26 @@ describe('a viewed team page after what it read changes', () => {
 				return lacking.length ? `${relation}: ${lacking.join(', ')}` : '';
 			})
 			.filter(Boolean);
-		expect(missing, 'tables the team page reads without a team_change trigger').toEqual([]);
+		expect(missing, 'tables a kept statement reads without a team_change trigger').toEqual([]);
 	});
 
 	it('reads no column that a trigger with a WHEN clause leaves out', async () => {
-		const [plan] = rowsOf<{ 'QUERY PLAN': unknown }>(
-			await t.db.execute(sql`explain (format json, verbose) ${teamPageQuery(t.org.team('gamma'))}`)
-		);
-		const raw = plan!['QUERY PLAN'];
-		const read = columnsOf(typeof raw === 'string' ? JSON.parse(raw) : raw);
+		// Each statement on its own: aliases mean different tables in different statements.
+		const read = new Map<string, Set<string>>();
+		for (const plan of await plansOf(true))
+			for (const [relation, columns] of columnsOf(plan)) {
+				if (!read.has(relation)) read.set(relation, new Set());
+				for (const c of columns) read.get(relation)!.add(c);
+			}
 		const filtered = rowsOf<{ relname: string; definition: string }>(
 			await t.db.execute(sql`
 				select c.relname, pg_get_triggerdef(t.oid) as definition from pg_trigger t
 				join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
-				where p.proname in ('notify_team_change', 'notify_assessment_rows_change')
-					and not t.tgisinternal and t.tgqual is not null`)
+				where p.proname in ${notifiers} and not t.tgisinternal and t.tgqual is not null`)
 		);
 		// Updates of user (a sign-in), answer, assessment_practice, assessment_phase and
-		// assessment (every save) notify only when a column the page shows changes.
-		expect(filtered.map((f) => f.relname).sort()).toEqual([
+		// assessment (every save) notify only when a column a kept statement reads changes.
+		expect([...new Set(filtered.map((f) => f.relname))].sort()).toEqual([
 			'answer',
 			'assessment',
 			'assessment_phase',
@@ -451,22 +507,23 @@ describe('a viewed team page after what it read changes', () => {
 		// Scores are computed from the answers' values and the practice settings in the statement
 		// or transaction that changes those, which notifies already (migration 0019): a save fires
 		// one trigger instead of four. A writer that changes scores alone must notify itself.
-		const derived: Record<string, string[]> = {
-			assessment: ['score'],
-			assessment_practice: ['score', 'achieved_level'],
-			assessment_phase: ['score']
-		};
-		const unwatched: string[] = [];
+		const watched = new Map<string, Set<string>>([
+			['assessment', new Set(['score'])],
+			['assessment_practice', new Set(['score', 'achieved_level'])],
+			['assessment_phase', new Set(['score'])]
+		]);
 		for (const { relname, definition } of filtered) {
-			const watched = new Set([...definition.matchAll(/\bold\.(\w+)/gi)].map((m) => m[1]!));
-			for (const column of derived[relname] ?? []) watched.add(column);
-			for (const column of read.get(relname) ?? []) {
-				if (!watched.has(column)) unwatched.push(`${relname}.${column}`);
-			}
+			if (!watched.has(relname)) watched.set(relname, new Set());
+			for (const m of definition.matchAll(/\bold\.(\w+)/gi)) watched.get(relname)!.add(m[1]!);
 		}
+		const unwatched = [...watched].flatMap(([relname, columns]) =>
+			[...(read.get(relname) ?? [])]
+				.filter((column) => !columns.has(column))
+				.map((column) => `${relname}.${column}`)
+		);
 		expect(
 			unwatched,
-			"columns the team page reads that no WHEN clause of migration 0019's triggers compares"
+			"columns a kept statement reads that no WHEN clause of migrations 0019-0020's triggers compares"
 		).toEqual([]);
 		// The scan of answers is seen (so a column added there would be).
 		expect([...(read.get('answer') ?? [])]).toEqual(expect.arrayContaining(['value']));
@@ -518,3 +575,175 @@ function relationsOf(plan: unknown, into = new Set<string>()): Set<string> {
 	}
 	return into;
 }
+
+/*
+ * The reviewer's workspace and the claims the pipelines are checked against are kept with the
+ * team's data too (migration 0020): each test views Alpha's submitted 2026-Q2 assessment (its
+ * baseline is 2026-Q1, approved), writes what the workspace shows, and checks the next view.
+ */
+describe('a reviewer’s workspace and an assessment’s claims after what they read changes', () => {
+	const t = testOrganisation();
+	const pglite = () => t.handle.kind === 'pglite';
+	const sec = { id: '', role: 'security' as const };
+	const secCtx = () => ({ actor: sec, actorId: sec.id, ip: '203.0.113.9' });
+	const alphaQ2 = () =>
+		t.org.assessments.find(
+			(a) => a.teamId === t.org.team('alpha') && a.cycleId === t.org.cycle('2026-Q2')
+		)!.id;
+	const access = () => ({ assessmentId: alphaQ2(), teamId: t.org.team('alpha') });
+	const workspace = () =>
+		reviewWorkspace(
+			t.db,
+			model,
+			{ id: alphaQ2(), teamId: t.org.team('alpha') },
+			{ phase: null, changedOnly: false }
+		);
+	const criterionOf = async (id: string) =>
+		(await workspace()).view.phases
+			.flatMap((p) => p.practices.flatMap((x) => x.criteria))
+			.find((c) => c.id === id)!;
+	const practiceOf = async (id: string) =>
+		(await workspace()).view.phases.flatMap((p) => p.practices).find((x) => x.id === id)!;
+	const keptKeys = () =>
+		[`review:${alphaQ2()}:all`, `claims:${alphaQ2()}`].map(
+			(k) => teamCacheOf(t.db)?.get(k) !== undefined
+		);
+	/** Alpha's workspace and claims viewed, so kept on the embedded database. */
+	const viewed = async () => {
+		await workspace();
+		await assessmentContradictions(t.db, model, access());
+		if (pglite()) expect(keptKeys()).toEqual([true, true]);
+	};
+	// A criterion with an evidence rule: a "most" or "all" answer to it is a claim.
+	const criterionId = 'dependency-scanning.2.a';
+
+	beforeAll(async () => {
+		const [u] = await t.db
+			.insert(table.user)
+			.values({ email: 'sec@sec.example', name: 'Sec', passwordHash: 'x', role: 'security' })
+			.returning({ id: table.user.id });
+		sec.id = u!.id;
+	});
+
+	it('answers the next view from memory on the embedded database only', async () => {
+		await viewed();
+		if (!pglite()) return;
+		const statements = countStatements(t.db);
+		try {
+			await workspace();
+			await assessmentContradictions(t.db, model, access());
+			// The pipeline runs are kept per data revision: nothing is read.
+			expect(statements.count).toBe(0);
+		} finally {
+			statements.stop();
+		}
+	});
+
+	it('shows an answer’s new value, comment, evidence and author (answer), and a new claim', async () => {
+		await viewed();
+		const answer = and(
+			eq(table.answer.assessmentId, alphaQ2()),
+			eq(table.answer.criterionId, criterionId)
+		);
+		await t.db
+			.insert(table.answer)
+			.values({ assessmentId: alphaQ2(), criterionId, value: 0, comment: '', evidence: [] })
+			.onConflictDoUpdate({
+				target: [table.answer.assessmentId, table.answer.criterionId],
+				set: { value: 0 }
+			});
+		await viewed();
+		if (pglite())
+			expect(teamCacheOf(t.db)?.get(`claims:${alphaQ2()}`)).not.toContainEqual([criterionId, 1]);
+		await t.db.update(table.answer).set({ value: 1 }).where(answer);
+		expect((await criterionOf(criterionId)).now.value).toBe(1);
+		await assessmentContradictions(t.db, model, access());
+		if (pglite())
+			expect(teamCacheOf(t.db)?.get(`claims:${alphaQ2()}`)).toContainEqual([criterionId, 1]);
+		else
+			expect(
+				JSON.stringify(rowsOf(await t.db.execute(claimsQuery(alphaQ2(), [criterionId]))))
+			).toContain(criterionId);
+		await viewed();
+		await t.db.update(table.answer).set({ comment: 'Now in CI' }).where(answer);
+		expect((await criterionOf(criterionId)).now.comment).toBe('Now in CI');
+		await viewed();
+		await t.db
+			.update(table.answer)
+			.set({ evidence: ['https://ci.example.com/1'] })
+			.where(answer);
+		expect((await criterionOf(criterionId)).now.evidence).toEqual(['https://ci.example.com/1']);
+		await viewed();
+		await t.db.update(table.answer).set({ updatedBy: sec.id }).where(answer);
+		expect((await criterionOf(criterionId)).now.updatedBy).toBe('Sec');
+		// Anyone renamed, in the team or not (Sec is not): every team's entries go.
+		await viewed();
+		await updateProfile(t.db, { actorId: sec.id, ip: '' }, 'Sec Renamed');
+		expect((await criterionOf(criterionId)).now.updatedBy).toBe('Sec Renamed');
+	});
+
+	it('shows a practice’s new reason (assessment_practice)', async () => {
+		await t.db
+			.insert(table.assessmentPractice)
+			.values({
+				assessmentId: alphaQ2(),
+				practiceId: 'dependency-scanning',
+				phase: 'build',
+				notApplicable: true,
+				notApplicableReason: 'No dependencies'
+			})
+			.onConflictDoUpdate({
+				target: [table.assessmentPractice.assessmentId, table.assessmentPractice.practiceId],
+				set: { notApplicable: true, notApplicableReason: 'No dependencies' }
+			});
+		await viewed();
+		await t.db
+			.update(table.assessmentPractice)
+			.set({ notApplicableReason: 'Vendored code only' })
+			.where(
+				and(
+					eq(table.assessmentPractice.assessmentId, alphaQ2()),
+					eq(table.assessmentPractice.practiceId, 'dependency-scanning')
+				)
+			);
+		expect((await practiceOf('dependency-scanning')).now.reason).toBe('Vendored code only');
+	});
+
+	it('shows questions asked, answered and withdrawn (review_question, question_message), and keeps other teams’', async () => {
+		await viewed();
+		await readTeamPage(t.db, t.org.team('gamma'));
+		const asked = await askQuestion(t.db, secCtx(), model, {
+			assessmentId: alphaQ2(),
+			criterionId,
+			body: 'Which repositories?'
+		});
+		expect(asked).toMatchObject({ ok: true });
+		if (pglite()) expect(teamCacheOf(t.db)?.get(`page:${t.org.team('gamma')}`)).toBeDefined();
+		const threads = async () => (await workspace()).threads;
+		const [thread] = await threads();
+		expect(thread).toMatchObject({ criterionId, status: 'open' });
+		await viewed();
+		const fay = t.org.users.find((u) => u.name === 'Ann')!;
+		const member = { actor: { id: fay.id, role: 'member' as const }, actorId: fay.id, ip: '' };
+		expect(
+			await answerQuestion(t.db, member, {
+				assessmentId: alphaQ2(),
+				questionId: thread!.id,
+				body: 'All three.'
+			})
+		).toMatchObject({ ok: true });
+		expect((await threads())[0]!.messages.map((m) => m.body)).toEqual([
+			'Which repositories?',
+			'All three.'
+		]);
+		await viewed();
+		await t.db
+			.update(table.questionMessage)
+			.set({ body: 'All three, since May.' })
+			.where(eq(table.questionMessage.questionId, thread!.id));
+		expect((await threads())[0]!.messages.map((m) => m.body)).toContain('All three, since May.');
+		await viewed();
+		await t.db.delete(table.reviewQuestion).where(eq(table.reviewQuestion.id, thread!.id));
+		expect(await threads()).toEqual([]);
+	});
+});
