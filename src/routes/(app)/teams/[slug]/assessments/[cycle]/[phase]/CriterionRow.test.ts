@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import CriterionRow from './CriterionRow.svelte';
+import { coverageLabel, coverageOptions } from './coverage';
 
 type Props = Parameters<typeof CriterionRow>[1];
 
@@ -88,5 +89,21 @@ describe('a criterion’s comment and evidence fields', () => {
 		expect(row({ criterion: criterion(answer('Read me.', [])), editable: false })).toContain(
 			'Read me.'
 		);
+	});
+});
+
+describe('a criterion’s choices', () => {
+	// Written out in CriterionRow (no loop per row): they must stay those of coverage.ts.
+	it('are the four of the scale, in order, with the stored answer checked', () => {
+		const body = row({});
+		const choices = [
+			...body.matchAll(
+				/<input type="radio" name="value:build.sca.1" value="([^"]*)"([^>]*)\/> ([^<]*)<\/label>/g
+			)
+		].map(([, value, rest, label]) => ({ value, label, checked: rest!.includes('checked') }));
+		expect(choices).toEqual(
+			coverageOptions.map((o) => ({ value: o.value, label: o.label, checked: o.value === '1' }))
+		);
+		expect(coverageLabel(0.25)).toBe('Some teams or repos');
 	});
 });
