@@ -8,6 +8,7 @@ import type { TeamRuns } from '$lib/server/evidence/facts';
 import { sql } from 'drizzle-orm';
 import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
+import { keptForTeam } from '$lib/server/teams/team-cache';
 import { assessmentProgress, type PhaseProgress } from './progress';
 
 /** What the person saw, so a whole-phase submit writes only what they changed. */
@@ -46,7 +47,7 @@ export async function phaseForm(
 	// Criteria a pipeline can confirm show its facts: the team's runs, cached per data revision.
 	const withRules = criteriaOf(phase.practices).some((c) => c.evidence);
 	const [read, runs] = await Promise.all([
-		phaseAnswers(db, access, shown),
+		phaseAnswers(db, access, phase.id, shown),
 		withRules ? currentTeamRuns(db, access.team.id) : null
 	]);
 	const notApplicable = new Set(
@@ -125,14 +126,22 @@ interface PhaseAnswer {
 	version: number;
 }
 
+interface PhaseAnswersRow {
+	previousId: string | null;
+	current: [string, number | null, string, string[], number][] | null;
+	previous: [string, number | null][] | null;
+	answered: string[];
+	practices: [string, boolean, string, number | null, number, number, number][] | null;
+}
+
 /**
  * The phase's answers now and in the team's previous assessment (the one of the latest cycle
  * that started before this one), the assessment's practice rows and which of its criteria are
  * answered, in one statement: a phase page is opened far more often than anything on it
- * changes, and each statement costs more to send and read than to run.
+ * changes, and each statement costs more to send and read than to run. team-cache.test.ts checks
+ * that a trigger watches all it reads.
  */
-async function phaseAnswers(
-	db: Database,
+export function phaseAnswersQuery(
 	access: {
 		team: { id: string };
 		assessment: { id: string };
@@ -151,14 +160,7 @@ async function phaseAnswers(
 		where ${table.assessment.teamId} = ${access.team.id}
 		and ${table.cycle.startsOn} < ${access.cycle.startsOn} and ${table.cycle.id} <> ${access.cycle.id}
 		order by ${table.cycle.startsOn} desc limit 1)`;
-	const [row] = rowsOf<{
-		previousId: string | null;
-		current: [string, number | null, string, string[], number][] | null;
-		previous: [string, number | null][] | null;
-		answered: string[];
-		practices: [string, boolean, string, number | null, number, number, number][] | null;
-	}>(
-		await db.execute(sql`with previous as (select ${previousId} as id)
+	return sql`with previous as (select ${previousId} as id)
 			select (select id from previous) as "previousId",
 			(select json_agg(json_build_array(${a.criterionId}, ${a.value}, ${a.comment}, ${a.evidence}, ${a.version}))
 				from ${a} where ${a.assessmentId} = ${access.assessment.id} and ${a.criterionId} in (${ids})) as "current",
@@ -168,7 +170,36 @@ async function phaseAnswers(
 				where ${a.assessmentId} = ${access.assessment.id} and ${a.value} is not null), '{}') as "answered",
 			(select json_agg(json_build_array(${p.practiceId}, ${p.notApplicable}, ${p.notApplicableReason},
 				${p.target}, ${p.score}, ${p.achievedLevel}, ${p.version}))
-				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"`)
+				from ${p} where ${p.assessmentId} = ${access.assessment.id}) as "practices"`;
+}
+
+/**
+ * The phase's answers now and last cycle, every answered criterion (for the progress) and the
+ * practice rows, in one statement whose rows are kept with the team's data on the embedded
+ * database (teams/team-cache.ts) until the team or these assessments change.
+ */
+async function phaseAnswers(
+	db: Database,
+	access: {
+		team: { id: string };
+		assessment: { id: string };
+		cycle: { id: string; startsOn: string };
+	},
+	phaseId: string,
+	criterionIds: readonly string[]
+) {
+	const row = await keptForTeam(
+		db,
+		`phase:${access.assessment.id}:${phaseId}`,
+		access.team.id,
+		async () => {
+			const read = await db.execute(phaseAnswersQuery(access, criterionIds));
+			const [first] = rowsOf<PhaseAnswersRow>(read);
+			return {
+				value: first!,
+				assessments: [access.assessment.id, first?.previousId ?? access.assessment.id]
+			};
+		}
 	);
 	const answers = new Map<string, PhaseAnswer>(
 		(row?.current ?? []).map(([criterionId, value, comment, evidence, version]) => [

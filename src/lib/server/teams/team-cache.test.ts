@@ -4,6 +4,7 @@ import * as table from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/db/rows';
 import { countStatements } from '$lib/server/db/test-db';
 import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
+import { phaseAnswersQuery, phaseForm } from '$lib/server/assessments/phase-form';
 import { setCycleStatus } from '$lib/server/assessments/cycles';
 import { loadModel } from '$lib/server/model/load-model';
 import { changePlanStatus, createPlanItem } from '$lib/server/plan/items';
@@ -189,6 +190,55 @@ describe('a viewed team page after what it read changes', () => {
 			);
 		return row?.version ?? 1;
 	};
+
+	it('shows a saved answer, its version and practice settings on the phase form, and keeps other teams’', async () => {
+		const draft = await gammaDraft();
+		const cycle = t.org.cycles.find((c) => c.name === '2026-Q2')!;
+		const phase = model.phases.find((p) => p.id === 'build')!;
+		const form = () =>
+			phaseForm(
+				t.db,
+				model,
+				{ team: { id: t.org.team('gamma') }, assessment: { id: draft.id }, cycle } as never,
+				phase
+			);
+		const id = phase.practices[0]!.levels[0]!.criteria[0]!.id;
+		const criterion = async () =>
+			(await form()).practices
+				.flatMap((p) => p.levels.flatMap((l) => l.criteria))
+				.find((c) => c.id === id)!;
+		const before = await criterion();
+		await viewed();
+		if (pglite()) expect(teamCacheOf(t.db)?.get(`phase:${draft.id}:build`)).toBeDefined();
+		must(
+			await saveAnswer(t.db, ctx(), model, {
+				assessmentId: draft.id,
+				criterionId: id,
+				value: 0.5,
+				comment: 'Scanned weekly',
+				evidence: [],
+				baseVersion: before.answer.version
+			})
+		);
+		if (pglite()) expect(kept('alpha')).toBe(true);
+		expect((await criterion()).answer).toMatchObject({
+			value: 0.5,
+			comment: 'Scanned weekly',
+			version: before.answer.version + 1
+		});
+		const settings = async () => (await form()).practices[0]!.settings;
+		must(
+			await savePracticeSettings(t.db, ctx(), model, {
+				assessmentId: draft.id,
+				practiceId: phase.practices[0]!.id,
+				notApplicable: false,
+				reason: '',
+				target: 3,
+				baseVersion: (await settings()).version
+			})
+		);
+		expect(await settings()).toMatchObject({ target: 3 });
+	});
 
 	it('shows members added, changed and removed (team_member)', async () => {
 		await viewed();
@@ -410,8 +460,13 @@ describe('a viewed team page after what it read changes', () => {
 	const keptStatements = async () => {
 		const gamma = await view('gamma');
 		const assessmentId = gamma.assessments[0]!.id;
+		const cycle = t.org.cycles.find((c) => c.name === '2026-Q2')!;
 		return [
 			teamPageQuery(t.org.team('gamma')),
+			phaseAnswersQuery(
+				{ team: { id: t.org.team('gamma') }, assessment: { id: assessmentId }, cycle },
+				['threat-modeling.1.a', 'code-review.1.a']
+			),
 			workspaceQuery(assessmentId, true),
 			workspaceQuery(assessmentId, false),
 			claimsQuery(assessmentId, ['dependency-scanning.1.a', 'secret-detection.1.a'])
