@@ -27,12 +27,6 @@ export const load: PageServerLoad = async (event) => {
 	if (!phase) error(404, 'Unknown phase');
 	const { practices: form, progress } = await phaseForm(event.locals.db, model, access, phase);
 	const at = model.phases.indexOf(phase);
-	const here = progress[at]!;
-	const open = new Set(here.unanswered.map((c) => c.id));
-	// Criteria that need an answer here, in page order: not-applicable practices need none.
-	const criteria = phase.practices
-		.filter((p, i) => !here.practices[i]!.notApplicable)
-		.flatMap((p) => criterionIdsOf([p]));
 	const later = progress
 		.slice(at + 1)
 		.concat(progress.slice(0, at))
@@ -47,9 +41,8 @@ export const load: PageServerLoad = async (event) => {
 		phases: model.phases.map((p) => ({ id: p.id, name: p.name })),
 		phase: { id: phase.id, name: phase.name, description: phase.description },
 		practices: form,
+		// This phase's counts are the page's, from its answers (+page.svelte): not sent twice.
 		progress: {
-			criteria,
-			answered: Object.fromEntries(criteria.map((id) => [id, !open.has(id)])),
 			later: later
 				? {
 						href: `/teams/${access.team.slug}/assessments/${access.cycle.name}/${later.id}#criterion-${later.unanswered[0]!.id}`,

@@ -13,6 +13,10 @@ import { ranWithoutFindings } from '$lib/server/findings/testing/runs';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import { actions, load } from './+page.server';
 import PipelineFacts from './PipelineFacts.svelte';
+import Page from './+page.svelte';
+import { getModel } from '$lib/server/model/load-model';
+import { assessmentProgressOf } from '$lib/server/assessments/overview';
+import { and, eq } from 'drizzle-orm';
 
 /*
  * The phase form beside the pipelines: each criterion with an evidence rule shows what the team's
@@ -179,5 +183,63 @@ describe('the phase form shows the facts from the pipelines', () => {
 			notice: null,
 			notes: 'dependency-scanning.2.a'
 		});
+	});
+
+	it('counts the phase’s answers from the answers it shows, as the overview counts them', async () => {
+		const fay = t.org.users.find((x) => x.name === 'Fay')!;
+		const lead: SessionUser = { id: fay.id, email: fay.email, name: fay.name, role: 'member' };
+		const event = (query = '') => {
+			const url = new URL(`http://127.0.0.1/teams/gamma/assessments/2026-Q2/build${query}`);
+			return {
+				locals: { db: t.db, user: lead, ip: '127.0.0.1' },
+				params: { slug: 'gamma', cycle: '2026-Q2', phase: 'build' },
+				url
+			};
+		};
+		const [gamma] = await t.db
+			.select({ id: schema.assessment.id })
+			.from(schema.assessment)
+			.innerJoin(schema.team, eq(schema.team.id, schema.assessment.teamId))
+			.innerJoin(schema.cycle, eq(schema.cycle.id, schema.assessment.cycleId))
+			.where(and(eq(schema.team.slug, 'gamma'), eq(schema.cycle.name, '2026-Q2')));
+		const page = async () => {
+			const data = await load(event() as never);
+			const text = render(Page, { props: { data, form: null } as never }).body;
+			const build = (await assessmentProgressOf(t.db, getModel(), gamma!.id))[2]!;
+			expect(build.name).toBe('Build');
+			return { text, build };
+		};
+		const shows = ({ text, build }: Awaited<ReturnType<typeof page>>) => {
+			expect(text).toContain(
+				`<progress max="${build.total}" value="${build.answered}" aria-label="Build: criteria answered"></progress>`
+			);
+			expect(text).toContain(
+				`<strong>${build.answered} of ${build.total}</strong> answered in Build`
+			);
+			expect(text).toContain(`<a href="#criterion-${build.unanswered[0]!.id}">Next unanswered</a>`);
+		};
+		const before = await page();
+		expect(before.build.answered).toBeGreaterThan(0);
+		shows(before);
+		// A practice marked not applicable needs no answers: it leaves the count and the next one.
+		const url = new URL('http://127.0.0.1/teams/gamma/assessments/2026-Q2/build?/savePractice');
+		const body = new FormData();
+		for (const [k, v] of Object.entries({
+			practiceId: 'dependency-scanning',
+			notApplicable: 'true',
+			reason: 'No third-party code.',
+			target: '',
+			baseVersion: '1'
+		}))
+			body.append(k, v);
+		expect(
+			await actions.savePractice!({
+				...event('?/savePractice'),
+				request: new Request(url, { method: 'POST', body })
+			} as never)
+		).toMatchObject({ action: 'savePractice' });
+		const after = await page();
+		expect(after.build.total).toBeLessThan(before.build.total);
+		shows(after);
 	});
 });
