@@ -4,6 +4,7 @@ import * as table from '$lib/server/db/schema';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
 import type { Database } from '$lib/server/db';
 import { preparedQuery } from '$lib/server/db/prepared';
+import { keptIfFound } from '$lib/server/teams/team-cache';
 import type { SessionUser } from './session';
 import type { ApiScope } from '$lib/server/db/schema';
 import { apiError } from '$lib/server/http/api';
@@ -163,13 +164,23 @@ export function requireMetricsAccess(
  */
 export async function requireTeamAccess(event: Event, slug: string, action: TeamAction) {
 	const user = requireUser(event);
-	const [row] = await teamAccessQuery(event.locals.db).execute({ userId: user.id, slug });
+	const db = event.locals.db;
+	const row = await keptIfFound(db, `guard.team:${user.id}:${slug}`, async () => {
+		const [found] = await teamAccessQuery(db).execute({ userId: user.id, slug });
+		return found && { value: found, teamId: found.team.id, assessments: [] };
+	});
 	return allowTeam(user, row, action);
 }
 
 /**
  * A team's assessment for a cycle, if the user may act on that team; 404 otherwise. One query
  * for team, membership, assessment and cycle: the assessment form's saves pass through here.
+ *
+ * What the checks read (the team, the user's membership, the assessment, the cycle) is kept on
+ * the embedded database until any of it changes (teams/team-cache.ts): triggers drop a team's
+ * entries when the team, its members or its assessments' status change, an assessment's
+ * entries when its answers change (its score moves with them), and everything when a cycle
+ * changes. Who the user is and their role come from the session check, never from here.
  */
 export async function requireAssessmentAccess(
 	event: Event,
@@ -178,11 +189,21 @@ export async function requireAssessmentAccess(
 	action: TeamAction
 ) {
 	const user = requireUser(event);
-	const [row] = await assessmentAccessQuery(event.locals.db).execute({
-		userId: user.id,
-		slug,
-		cycleName
-	});
+	const db = event.locals.db;
+	type Row = Awaited<ReturnType<ReturnType<typeof assessmentAccessQuery>['execute']>>[number];
+	let read: Row | undefined;
+	const kept = await keptIfFound(
+		db,
+		`guard.assessment:${user.id}:${slug}:${cycleName}`,
+		async () => {
+			[read] = await assessmentAccessQuery(db).execute({ userId: user.id, slug, cycleName });
+			// Only a team with its assessment is kept: one made later must be found then.
+			return read?.assessment
+				? { value: read, teamId: read.team.id, assessments: [read.assessment.id] }
+				: undefined;
+		}
+	);
+	const row = kept ?? read;
 	const access = allowTeam(user, row, action);
 	// Only after the team check: whether a hidden team has an assessment is not told either.
 	if (!row?.assessment || !row.cycle) error(404, 'This team has no assessment in that cycle.');
@@ -208,28 +229,29 @@ function teamWithMembership<T extends SelectedFields>(db: Database, more: T = {}
 		.$dynamic();
 }
 
+/** What the team check reads: the team behind a slug and the user's membership. */
+const teamAccess = (db: Database) =>
+	teamWithMembership(db).where(eq(table.team.slug, sql.placeholder('slug')));
+
+/** What the assessment check reads: the team check's rows, the cycle and the team's assessment in it. */
+const assessmentAccess = (db: Database) =>
+	teamWithMembership(db, { assessment: table.assessment, cycle: table.cycle })
+		.leftJoin(table.cycle, eq(table.cycle.name, sql.placeholder('cycleName')))
+		.leftJoin(
+			table.assessment,
+			and(eq(table.assessment.teamId, table.team.id), eq(table.assessment.cycleId, table.cycle.id))
+		)
+		.where(eq(table.team.slug, sql.placeholder('slug')));
+
+/** The checks' statements, for team-cache.test.ts (it checks a trigger watches what they read). */
+export const accessStatements = { teamAccess, assessmentAccess };
+
 // Every team page and every save runs one of these: built once per database (db/prepared.ts).
 const teamAccessQuery = (db: Database) =>
-	preparedQuery(db, 'guard.team', (db) =>
-		teamWithMembership(db)
-			.where(eq(table.team.slug, sql.placeholder('slug')))
-			.prepare('guard_team')
-	);
+	preparedQuery(db, 'guard.team', (db) => teamAccess(db).prepare('guard_team'));
 
 const assessmentAccessQuery = (db: Database) =>
-	preparedQuery(db, 'guard.assessment', (db) =>
-		teamWithMembership(db, { assessment: table.assessment, cycle: table.cycle })
-			.leftJoin(table.cycle, eq(table.cycle.name, sql.placeholder('cycleName')))
-			.leftJoin(
-				table.assessment,
-				and(
-					eq(table.assessment.teamId, table.team.id),
-					eq(table.assessment.cycleId, table.cycle.id)
-				)
-			)
-			.where(eq(table.team.slug, sql.placeholder('slug')))
-			.prepare('guard_assessment')
-	);
+	preparedQuery(db, 'guard.assessment', (db) => assessmentAccess(db).prepare('guard_assessment'));
 
 function allowTeam(
 	user: SessionUser,

@@ -16,6 +16,7 @@ import { completeLesson, submitQuiz } from '$lib/server/training/learning';
 import { loadTraining } from '$lib/server/training/load-training';
 import { CHAMPION_TRACK_ID } from '$lib/server/training/types';
 import { setUserActive, updateProfile } from '$lib/server/users/accounts';
+import { accessStatements } from '$lib/server/auth/guard';
 import { addTeamMember, removeTeamMember, updateTeamMember } from './members';
 import { renameOrgUnit } from './org-units';
 import { reviewWorkspace, workspaceQuery } from '$lib/server/assessments/review-workspace';
@@ -46,20 +47,23 @@ describe('kept team data, by itself', () => {
 		expect(cache.size).toBe(0);
 	});
 
-	it('drops every entry of a team together, whichever of its assessments changed', () => {
+	it('drops the entries showing a changed assessment, and every entry of a changed team', () => {
 		const cache = new TeamCache();
 		const g = cache.generation;
 		cache.keep('page:alpha', 'alpha', 'page', ['a-q1', 'a-q2'], g);
 		cache.keep('review:a-q2', 'alpha', 'workspace', ['a-q2', 'a-q1'], g);
-		cache.keep('claims:a-q2', 'alpha', 'claims', ['a-q2'], g);
+		cache.keep('claims:a-q1', 'alpha', 'claims', ['a-q1'], g);
+		cache.keep('guard.team:u:alpha', 'alpha', 'access', [], g);
 		cache.keep('page:beta', 'beta', 'beta-1', ['b-q1'], g);
+		const left = () =>
+			['page:alpha', 'review:a-q2', 'claims:a-q1', 'guard.team:u:alpha', 'page:beta'].map((k) =>
+				cache.get(k)
+			);
+		// Answers of 2026-Q2 changed: what shows them goes; last cycle's claims and the access stay.
 		cache.changed('a:a-q2');
-		expect(
-			['page:alpha', 'review:a-q2', 'claims:a-q2', 'page:beta'].map((k) => cache.get(k))
-		).toEqual([undefined, undefined, undefined, 'beta-1']);
-		cache.keep('claims:a-q2', 'alpha', 'claims', ['a-q2'], cache.generation);
+		expect(left()).toEqual([undefined, undefined, 'claims', 'access', 'beta-1']);
 		cache.changed('alpha');
-		expect(cache.get('claims:a-q2')).toBeUndefined();
+		expect(left()).toEqual([undefined, undefined, undefined, undefined, 'beta-1']);
 	});
 
 	it("forgets a dropped team's assessments, and follows an entry read again", () => {
@@ -469,7 +473,21 @@ describe('a viewed team page after what it read changes', () => {
 			),
 			workspaceQuery(assessmentId, true),
 			workspaceQuery(assessmentId, false),
-			claimsQuery(assessmentId, ['dependency-scanning.1.a', 'secret-detection.1.a'])
+			claimsQuery(assessmentId, ['dependency-scanning.1.a', 'secret-detection.1.a']),
+			...[accessStatements.teamAccess, accessStatements.assessmentAccess].map((statement) => {
+				const { sql: text, params } = statement(t.db).toSQL();
+				const values: Record<string, string> = {
+					userId: t.org.user('Fay'),
+					slug: 'gamma',
+					cycleName: '2026-Q2'
+				};
+				return sql.raw(
+					text.replace(/\$(\d+)/g, (_, n: string) => {
+						const name = (params[Number(n) - 1] as { name: string }).name;
+						return `'${values[name]}'`;
+					})
+				);
+			})
 		];
 	};
 	const plansOf = async (verbose: boolean) => {
@@ -563,7 +581,8 @@ describe('a viewed team page after what it read changes', () => {
 		// or transaction that changes those, which notifies already (migration 0019): a save fires
 		// one trigger instead of four. A writer that changes scores alone must notify itself.
 		const watched = new Map<string, Set<string>>([
-			['assessment', new Set(['score'])],
+			// …and an assessment's updated_at with them (what the access checks read).
+			['assessment', new Set(['score', 'updated_at'])],
 			['assessment_practice', new Set(['score', 'achieved_level'])],
 			['assessment_phase', new Set(['score'])]
 		]);

@@ -77,8 +77,9 @@ export class TeamCache {
 	}
 
 	/**
-	 * A `team_change` payload: a team id, `a:<assessment id>` (the team of that assessment) or
-	 * `*` for every team. Every entry of the team goes.
+	 * A `team_change` payload: a team id (every entry of the team goes), `a:<assessment id>` (the
+	 * assessment's answers, practice or phase rows or questions changed: the entries that show it
+	 * go) or `*` for every team.
 	 */
 	changed(payload: string): void {
 		this.#generation++;
@@ -87,8 +88,12 @@ export class TeamCache {
 			this.#ofTeam.clear();
 			this.#teamOfAssessment.clear();
 		} else if (payload.startsWith('a:')) {
-			const teamId = this.#teamOfAssessment.get(payload.slice(2));
-			if (teamId) this.#dropTeam(teamId);
+			const assessment = payload.slice(2);
+			const teamId = this.#teamOfAssessment.get(assessment);
+			if (!teamId) return;
+			for (const key of [...(this.#ofTeam.get(teamId)?.keys ?? [])]) {
+				if (this.#entries.get(key)?.assessments.includes(assessment)) this.#drop(key);
+			}
 		} else this.#dropTeam(payload);
 	}
 
@@ -137,6 +142,25 @@ export async function keptForTeam<V>(
 	if (cache && value !== undefined)
 		cache.keep(key, teamId, deepFreeze(value), assessments, generation);
 	return value;
+}
+
+/**
+ * Like keptForTeam, for a read that finds its team (or nothing, which is never kept: a team or
+ * assessment made later must be found then).
+ */
+export async function keptIfFound<V>(
+	db: Database,
+	key: string,
+	read: () => Promise<{ value: V; teamId: string; assessments: readonly string[] } | undefined>
+): Promise<V | undefined> {
+	const cache = caches.get(db);
+	const kept = cache?.get<V>(key);
+	if (kept !== undefined) return kept;
+	const generation = cache?.generation ?? 0;
+	const found = await read();
+	if (cache && found)
+		cache.keep(key, found.teamId, deepFreeze(found.value), found.assessments, generation);
+	return found?.value;
 }
 
 /** Freezes parsed JSON rows all the way down (objects and arrays only). */
