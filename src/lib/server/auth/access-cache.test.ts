@@ -11,7 +11,7 @@ import { addTeamMember, removeTeamMember, updateTeamMember } from '$lib/server/t
 import { setTeamActive } from '$lib/server/teams/teams';
 import { testOrganisation } from '$lib/server/testing/test-organisation';
 import type { TeamSlug } from '$lib/server/testing/organisation';
-import { requireAssessmentAccess, requireTeamAccess } from './guard';
+import { requireAssessmentAccess, requireAssessmentIdAccess, requireTeamAccess } from './guard';
 import type { TeamAction } from './policy';
 import type { SessionUser } from './session';
 
@@ -37,6 +37,8 @@ describe('kept access checks after what they read changes', () => {
 		requireTeamAccess(event(person(who)), slug, action);
 	const onAssessment = (who: string, slug: TeamSlug, action: TeamAction = 'view') =>
 		requireAssessmentAccess(event(person(who)), slug, '2026-Q2', action);
+	const toSave = (who: string, slug: TeamSlug, cycle = '2026-Q2') =>
+		requireAssessmentIdAccess(event(person(who)), slug, cycle, 'edit');
 	/** The HTTP status a check refuses with, or 200 when it passes. */
 	const status = async (check: Promise<unknown>) => {
 		try {
@@ -67,9 +69,11 @@ describe('kept access checks after what they read changes', () => {
 	it('refuses a member removed from the team at once, and lets them in again when added back', async () => {
 		expect(await status(onTeam('Bo', 'gamma'))).toBe(200);
 		expect(await status(onAssessment('Bo', 'gamma', 'edit'))).toBe(200);
+		expect(await status(toSave('Bo', 'gamma'))).toBe(200);
 		must(await removeTeamMember(t.db, ctx(), t.org.team('gamma'), t.org.user('Bo')));
 		expect(await status(onTeam('Bo', 'gamma'))).toBe(404);
 		expect(await status(onAssessment('Bo', 'gamma', 'edit'))).toBe(404);
+		expect(await status(toSave('Bo', 'gamma'))).toBe(404);
 		must(
 			await addTeamMember(t.db, ctx(), t.org.team('gamma'), {
 				email: person('Bo').email,
@@ -78,6 +82,39 @@ describe('kept access checks after what they read changes', () => {
 			})
 		);
 		expect(await status(onAssessment('Bo', 'gamma', 'edit'))).toBe(200);
+	});
+
+	it('gives the answer save the team’s own assessment only: not another team’s, not a cycle without one', async () => {
+		const own = await toSave('Fay', 'gamma');
+		expect(own.assessmentId).toBe(
+			t.org.assessments.find(
+				(a) => a.teamId === t.org.team('gamma') && a.cycleId === t.org.cycle('2026-Q2')
+			)!.id
+		);
+		// Kept for Fay on Gamma: the same user on Alpha (not a member) is still refused.
+		expect(await status(toSave('Fay', 'alpha'))).toBe(404);
+		expect(await status(toSave('Fay', 'gamma', '2031-Q1'))).toBe(404);
+		// Kept: a save (its answers change) does not drop the check, the assessment's removal does.
+		await toSave('Fay', 'gamma');
+		must(
+			await saveAnswer(t.db, { ...ctx(), teamId: t.org.team('gamma') }, model, {
+				assessmentId: own.assessmentId,
+				criterionId: 'code-review.1.a',
+				value: 0.5,
+				comment: '',
+				evidence: [],
+				baseVersion: 0
+			})
+		);
+		if (pglite()) {
+			const statements = countStatements(t.db);
+			try {
+				await toSave('Fay', 'gamma');
+				expect(statements.count).toBe(0);
+			} finally {
+				statements.stop();
+			}
+		}
 	});
 
 	it('lets a promoted member do what leads do, refuses it again once demoted, and keeps another team’s check', async () => {

@@ -210,6 +210,29 @@ export async function requireAssessmentAccess(
 	return { ...access, assessment: row.assessment, cycle: row.cycle };
 }
 
+/**
+ * The team check and the id of the team's assessment in a cycle (404 when there is none), for
+ * the answer save, the assessment form's hot path. Nothing here shows the assessment's row, so
+ * what is kept (teams/team-cache.ts) survives the assessment's answers being saved; the save
+ * itself reads the assessment's state and refuses a locked one.
+ */
+export async function requireAssessmentIdAccess(
+	event: Event,
+	slug: string,
+	cycleName: string,
+	action: TeamAction
+) {
+	const access = await requireTeamAccess(event, slug, action);
+	const db = event.locals.db;
+	const teamId = access.team.id;
+	const found = await keptIfFound(db, `assessment.id:${teamId}:${cycleName}`, async () => {
+		const [row] = await assessmentIdQuery(db).execute({ teamId, cycleName });
+		return row && { value: row, teamId, assessments: [] };
+	});
+	if (!found) error(404, 'This team has no assessment in that cycle.');
+	return { ...access, assessmentId: found.id };
+}
+
 function teamWithMembership<T extends SelectedFields>(db: Database, more: T = {} as T) {
 	return db
 		.select({
@@ -243,8 +266,21 @@ const assessmentAccess = (db: Database) =>
 		)
 		.where(eq(table.team.slug, sql.placeholder('slug')));
 
+/** The id of a team's assessment in the cycle with a name. */
+const assessmentId = (db: Database) =>
+	db
+		.select({ id: table.assessment.id })
+		.from(table.assessment)
+		.innerJoin(table.cycle, eq(table.cycle.id, table.assessment.cycleId))
+		.where(
+			and(
+				eq(table.assessment.teamId, sql.placeholder('teamId')),
+				eq(table.cycle.name, sql.placeholder('cycleName'))
+			)
+		);
+
 /** The checks' statements, for team-cache.test.ts (it checks a trigger watches what they read). */
-export const accessStatements = { teamAccess, assessmentAccess };
+export const accessStatements = { teamAccess, assessmentAccess, assessmentId };
 
 // Every team page and every save runs one of these: built once per database (db/prepared.ts).
 const teamAccessQuery = (db: Database) =>
@@ -252,6 +288,9 @@ const teamAccessQuery = (db: Database) =>
 
 const assessmentAccessQuery = (db: Database) =>
 	preparedQuery(db, 'guard.assessment', (db) => assessmentAccess(db).prepare('guard_assessment'));
+
+const assessmentIdQuery = (db: Database) =>
+	preparedQuery(db, 'guard.assessmentId', (db) => assessmentId(db).prepare('guard_assessment_id'));
 
 function allowTeam(
 	user: SessionUser,

@@ -474,10 +474,15 @@ describe('a viewed team page after what it read changes', () => {
 			workspaceQuery(assessmentId, true),
 			workspaceQuery(assessmentId, false),
 			claimsQuery(assessmentId, ['dependency-scanning.1.a', 'secret-detection.1.a']),
-			...[accessStatements.teamAccess, accessStatements.assessmentAccess].map((statement) => {
+			...[
+				accessStatements.teamAccess,
+				accessStatements.assessmentAccess,
+				accessStatements.assessmentId
+			].map((statement) => {
 				const { sql: text, params } = statement(t.db).toSQL();
 				const values: Record<string, string> = {
 					userId: t.org.user('Fay'),
+					teamId: t.org.team('gamma'),
 					slug: 'gamma',
 					cycleName: '2026-Q2'
 				};

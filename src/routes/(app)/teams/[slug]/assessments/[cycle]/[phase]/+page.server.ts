@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { answerSchema, pick, practiceSettingsSchema } from '$lib/schemas/assessment';
 import { formFailure, parseForm, type FieldErrors } from '$lib/schemas/parse';
-import { requireAssessmentAccess } from '$lib/server/auth/guard';
+import { requireAssessmentAccess, requireAssessmentIdAccess } from '$lib/server/auth/guard';
 import { canOnTeam } from '$lib/server/auth/policy';
 import { getModel } from '$lib/server/model/load-model';
 import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
@@ -78,7 +78,14 @@ const practiceFields = ['practiceId', 'notApplicable', 'reason', 'target', 'base
 export const actions: Actions = {
 	/** One criterion, saved as you go (JavaScript) . */
 	saveAnswer: async (event) => {
-		const { access, ctx } = await editAccess(event);
+		// The hot path: the team check and the assessment's id only (the save reads its state).
+		const access = await requireAssessmentIdAccess(
+			event,
+			event.params.slug!,
+			event.params.cycle!,
+			'edit'
+		);
+		const ctx = { actorId: access.user.id, ip: event.locals.ip, teamId: access.team.id };
 		const parsed = parseForm(answerSchema, await event.request.formData());
 		if (!parsed.ok)
 			return fail(
@@ -89,7 +96,7 @@ export const actions: Actions = {
 				})
 			);
 		const result = await saveAnswer(event.locals.db, ctx, getModel(), {
-			assessmentId: access.assessment.id,
+			assessmentId: access.assessmentId,
 			...parsed.data
 		});
 		if (result.ok)
