@@ -16,6 +16,7 @@ import { load as findingsLoad } from '../../../routes/(app)/teams/[slug]/finding
 import { load as phaseLoad } from '../../../routes/(app)/teams/[slug]/assessments/[cycle]/[phase]/+page.server';
 import type { Database, DatabaseHandle } from './client';
 import { cachedValueComputation } from './revision';
+import { relationsOf } from './query-plan';
 import { rowsOf } from './rows';
 import * as schema from './schema';
 import { createTestDatabase } from './test-db';
@@ -43,18 +44,6 @@ function cacheKeyPrefixes(): Set<string> {
 	};
 	walk(path.resolve('src'));
 	return found;
-}
-
-/** The tables a plan reads (recursively through subplans, CTEs and joins). */
-function relationsOf(plan: unknown, into = new Set<string>()): Set<string> {
-	if (Array.isArray(plan)) for (const p of plan) relationsOf(p, into);
-	else if (plan && typeof plan === 'object') {
-		for (const [k, v] of Object.entries(plan)) {
-			if (k === 'Relation Name' && typeof v === 'string') into.add(v);
-			else relationsOf(v, into);
-		}
-	}
-	return into;
 }
 
 describe('every table a cached value reads bumps the data revision', () => {
