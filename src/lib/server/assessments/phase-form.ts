@@ -197,7 +197,9 @@ async function phaseAnswers(
 			const [first] = rowsOf<PhaseAnswersRow>(read);
 			return {
 				value: first!,
-				assessments: [access.assessment.id, first?.previousId ?? access.assessment.id]
+				assessments: first?.previousId
+					? [access.assessment.id, first.previousId]
+					: [access.assessment.id]
 			};
 		}
 	);

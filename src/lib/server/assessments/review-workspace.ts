@@ -165,7 +165,8 @@ export async function reviewWorkspace(
 				await db.execute(workspaceQuery(assessment.id, everyCriterion))
 			);
 			if (!read) throw new Error(`No assessment ${assessment.id}`);
-			return { value: read, assessments: [assessment.id, read.baselineId ?? assessment.id] };
+			const assessments = read.baselineId ? [assessment.id, read.baselineId] : [assessment.id];
+			return { value: read, assessments };
 		}
 	);
 	const { current, baseline } = snapshots(row);

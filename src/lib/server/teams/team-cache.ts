@@ -2,15 +2,16 @@ import type { Database } from '$lib/server/db';
 
 /**
  * What the embedded database has answered about one team, kept until what it was read from
- * changes: the team page's rows (team-page.ts), a reviewer's workspace and the claims the
- * pipelines are checked against (review-workspace.ts, evidence/claims.ts). Each of those
- * statements costs 0.5 to 1.5 ms of CPU at 500 teams, and none has a part that dominates, so
+ * changes: the team page's rows (team-page.ts), the phase form's (assessments/phase-form.ts), a
+ * reviewer's workspace and the claims the pipelines are checked against (review-workspace.ts,
+ * evidence/claims.ts) and the team and assessment access checks (auth/guard.ts). Each of those
+ * statements costs 0.15 to 1.5 ms of CPU at 500 teams, and none has a part that dominates, so
  * it is not run again while the team's data stays the same. Triggers on every table they read
- * notify `team_change` (migrations 0019 and 0020) with the team whose data changed, the
- * assessment whose answers, practice or phase rows or questions changed (`a:<id>`), or `*`,
- * and the team's entries go at once: PGlite delivers a notification as the write commits,
- * before the writer's code goes on (and none on rollback), so a view after a write never
- * shows what was there before it.
+ * notify `team_change` (migrations 0019 to 0022) with the team whose data changed (every entry
+ * of the team goes), the assessment whose answers, practice or phase rows or questions changed
+ * (`a:<id>`: the entries that show it go), or `*`. PGlite delivers a notification as the write
+ * commits, before the writer's code goes on (and none on rollback), so a view after a write
+ * never shows what was there before it.
  *
  * Only for the embedded database: its data directory is this process's alone. On PostgreSQL
  * other instances write too, so every view reads (followTeamChanges is never called and
@@ -134,14 +135,11 @@ export async function keptForTeam<V>(
 	teamId: string,
 	read: () => Promise<{ value: V; assessments: readonly string[] }>
 ): Promise<V> {
-	const cache = caches.get(db);
-	const kept = cache?.get<V>(key);
-	if (kept !== undefined) return kept;
-	const generation = cache?.generation ?? 0;
-	const { value, assessments } = await read();
-	if (cache && value !== undefined)
-		cache.keep(key, teamId, deepFreeze(value), assessments, generation);
-	return value;
+	const value = await keptIfFound(db, key, async () => {
+		const found = await read();
+		return found.value === undefined ? undefined : { ...found, teamId };
+	});
+	return value as V;
 }
 
 /**
