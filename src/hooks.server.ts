@@ -1,5 +1,4 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { sequence } from '@sveltejs/kit/hooks';
 import { getDb, startDatabase, stopDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { sessionCookieName, setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookie';
@@ -37,6 +36,7 @@ import { startChatService } from '$lib/server/chat/service';
 import { configureLog, log, logSettings } from '$lib/server/log';
 import { metricsToken } from '$lib/server/observability/metrics-access';
 import { handleRequestLog } from '$lib/server/observability/request-log';
+import { handleChain } from '$lib/server/http/handle-chain';
 
 export const init: ServerInit = async () => {
 	// `node build --migrate` (npm run migrate) migrates and exits before anything is served.
@@ -136,7 +136,7 @@ const handleHeavyPages: Handle = ({ event, resolve }) =>
 		? heavyPageGate.run(async () => resolve(event))
 		: resolve(event);
 
-export const handle = sequence(
+export const handle = handleChain(
 	handleRequestLog,
 	handleSecurityHeaders,
 	handleApi,

@@ -16,7 +16,9 @@ import type { Rescored } from './rescore';
  * only if no transaction has changed it since, and then nothing is written and `saved` is 0.
  * Every write that changes what an answer's scores are made of (answers, practice settings,
  * status) updates that row (scores-store.ts, review.ts), so an unchanged row means the scores
- * computed from that read still hold. Without it (the row is locked) the write always happens.
+ * computed from that read still hold; closing a cycle does not, so the cycle is checked too.
+ * Without it (the row is locked) the write always happens. `token` is the row's new xmin, for
+ * the next save (answer-states.ts).
  */
 export function answerSaveStatement(w: {
 	assessmentId: string;
@@ -48,8 +50,9 @@ export function answerSaveStatement(w: {
 	const a = w.audit;
 	return sql`with team_score as (
 		update assessment set score = ${w.scores.team}::double precision, updated_at = ${at}::timestamptz
-		where id = ${id}::uuid and (${w.unchangedSince}::text is null or xmin::text = ${w.unchangedSince}::text)
-		returning id),
+		where id = ${id}::uuid and (${w.unchangedSince}::text is null or (xmin::text = ${w.unchangedSince}::text
+			and exists (select 1 from cycle where cycle.id = assessment.cycle_id and cycle.status = 'open')))
+		returning id, xmin::text as token),
 	saved_answer as (
 		insert into answer (assessment_id, criterion_id, value, comment, evidence, version, updated_at, updated_by)
 		select team_score.id, ${w.criterionId}::text, ${w.answer.value}::double precision, ${w.answer.comment}::text,
@@ -76,5 +79,5 @@ export function answerSaveStatement(w: {
 		select ${a.actorId}::uuid, ${a.action}::text, ${a.targetType}::text, ${a.targetId ?? null}::text,
 			${a.teamId ?? null}::uuid, ${JSON.stringify(a.detail ?? {})}::text::jsonb, ${a.ip ?? ''}::text
 		from team_score)
-	select count(*)::int as saved from team_score`;
+	select count(*)::int as saved, max(token) as token from team_score`;
 }

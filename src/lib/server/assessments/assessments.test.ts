@@ -16,6 +16,7 @@ import {
 	savePracticeSettings
 } from './assessments';
 import { transitionAssessment } from './review';
+import { forgetAnswerState } from './answer-states';
 import { scorePractices } from './rescore';
 import { openCycle, setCycleStatus } from './cycles';
 
@@ -117,6 +118,8 @@ describe('cycles, answers and stored scores', () => {
 					.where(eq(table.auditLog.action, 'assessment.answer_changed'))
 			).length;
 		const auditBefore = await audited();
+		// From a read each, not from the state an earlier test's save left (answer-states.test.ts).
+		forgetAnswerState(handle.db, a.id);
 		const retriesBefore = answerSaveRetries.count;
 		const save = (criterionId: string, value: 0.5 | 1) =>
 			saveAnswer(handle.db, ctx(), model, {

@@ -13,6 +13,14 @@ import { rescore, type StoredPracticeScore } from './rescore';
 import { answerSaveStatement } from './answer-write';
 import { recomputeAggregates, recomputeScores } from './scores-store';
 import { editLock, type AssessmentState } from './workflow';
+import {
+	afterSave,
+	forgetAnswerState,
+	keepAnswerState,
+	keptAnswerState,
+	type AnswerState,
+	type StoredAnswer
+} from './answer-states';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -156,48 +164,41 @@ function editRefusal(row: AssessmentState | undefined): WriteRefusal | null {
 	}
 }
 
-interface StoredAnswer {
-	value: number | null;
-	comment: string;
-	evidence: string[];
-	version: number;
-	updatedBy: string | null;
-}
-
 /**
  * Everything saving one answer needs, in one query: the assessment's state and its row's xmin
- * (which any change to the row moves, for the write to check), the stored answer, the
- * practice's answers and every stored practice score.
+ * (which any change to the row moves, for the write to check), every answer, every stored
+ * practice score, and who last changed the answer being saved (for a conflict's message).
  */
-async function readAnswerState(
-	db: Database | Tx,
-	assessmentId: string,
-	criterionId: string,
-	practiceCriteria: string[]
-) {
+async function readAnswerState(db: Database | Tx, assessmentId: string, criterionId: string) {
 	// Written out, not built with drizzle's select builder: a save is the form's hot path.
 	const [row] = rowsOf<{
 		status: AssessmentState['status'];
 		cycleStatus: AssessmentState['cycleStatus'];
 		token: string;
-		existing: StoredAnswer | null;
-		answers: [string, number | null][];
+		updatedBy: string | null;
+		answers: [string, number | null, string, string[], number][];
 		practices: StoredPracticeScore[];
 	}>(
 		await db.execute(sql`select a.status, c.status as "cycleStatus", a.xmin::text as token,
-			(select json_build_object('value', an.value, 'comment', an.comment, 'evidence', an.evidence,
-					'version', an.version, 'updatedBy', u.name)
-				from answer an left join "user" u on u.id = an.updated_by
-				where an.assessment_id = a.id and an.criterion_id = ${criterionId}::text) as existing,
-			(select coalesce(json_agg(json_build_array(an.criterion_id, an.value)), '[]'::json)
-				from answer an where an.assessment_id = a.id and an.criterion_id in ${practiceCriteria}) as answers,
+			(select u.name from answer an join "user" u on u.id = an.updated_by
+				where an.assessment_id = a.id and an.criterion_id = ${criterionId}::text) as "updatedBy",
+			(select coalesce(json_agg(json_build_array(an.criterion_id, an.value, an.comment, an.evidence,
+					an.version)), '[]'::json)
+				from answer an where an.assessment_id = a.id) as answers,
 			(select coalesce(json_agg(json_build_object('practiceId', p.practice_id, 'score', p.score,
 					'notApplicable', p.not_applicable)), '[]'::json)
 				from assessment_practice p where p.assessment_id = a.id) as practices
 			from assessment a join cycle c on c.id = a.cycle_id
 			where a.id = ${assessmentId}::uuid`)
 	);
-	return row;
+	if (!row) return undefined;
+	const answers = new Map<string, StoredAnswer>(
+		row.answers.map(([id, value, comment, evidence, version]) => [
+			id,
+			{ value, comment, evidence, version }
+		])
+	);
+	return { ...row, answers };
 }
 
 export interface AnswerInput {
@@ -219,6 +220,10 @@ export interface AnswerInput {
  * transaction's BEGIN and COMMIT and the row lock cost about as much CPU as the write itself,
  * and two saves of one assessment meeting between read and write are rare. When they do meet,
  * the save is done again as before: in a transaction, with the assessment row locked.
+ *
+ * On the embedded database the state the last save left is kept (answer-states.ts), and the
+ * next save of the assessment starts from it instead of reading: the same check at the write
+ * tells whether it still holds.
  */
 export async function saveAnswer(
 	db: Database,
@@ -233,28 +238,52 @@ export async function saveAnswer(
 		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
 	}
 	const practice = model.practiceById.get(criterion.practiceId)!;
-	const unlocked = await answerSaveAttempt(db, ctx, model, practice, input, false);
-	if (unlocked !== 'changed') return unlocked;
-	answerSaveRetries.count++;
-	return db.transaction(async (tx) => {
-		const locked = await answerSaveAttempt(tx, ctx, model, practice, input, true);
-		if (locked === 'changed') throw new Error('The locked assessment row changed.');
-		return locked;
-	});
+	const attempt = (on: Database | Tx, from: AnswerState | 'read' | 'locked') =>
+		answerSaveAttempt(on, ctx, model, practice, input, from);
+	let saved: Awaited<ReturnType<typeof attempt>> = 'changed';
+	const kept = keptAnswerState(db, input.assessmentId);
+	if (kept) {
+		saved = await attempt(db, kept);
+		if (saved === 'changed') {
+			answerSaveRetries.fromKept++;
+			forgetAnswerState(db, input.assessmentId);
+		}
+	}
+	if (saved === 'changed') saved = await attempt(db, 'read');
+	if (saved === 'changed') {
+		answerSaveRetries.count++;
+		saved = await db.transaction(async (tx) => {
+			const locked = await attempt(tx, 'locked');
+			if (locked === 'changed') throw new Error('The locked assessment row changed.');
+			return locked;
+		});
+	}
+	if (!saved.ok) return saved;
+	// Kept once written (a locked save's once its transaction has committed).
+	if (saved.kept) keepAnswerState(db, input.assessmentId, saved.kept);
+	return { ok: true, version: saved.version };
 }
 
-/** Saves that met another write between their read and their write, and were done again locked. */
-export const answerSaveRetries = { count: 0 };
+/**
+ * Saves that met another write between their read and their write, and were done again locked;
+ * and saves that started from a kept state no longer current, and read the assessment.
+ */
+export const answerSaveRetries = { count: 0, fromKept: 0 };
 
-/** One read and at most one write; 'changed' when the unlocked row moved in between. */
+/**
+ * At most one read and one write. From a kept state: no read, and 'changed' when that state
+ * would refuse the save (it may be stale: the read decides) or the row moved since. Read
+ * without a lock: 'changed' when the row moved between the read and the write.
+ */
 async function answerSaveAttempt(
 	db: Database | Tx,
 	ctx: TeamActorContext,
 	model: Model,
 	practice: Practice,
 	input: AnswerInput,
-	lock: boolean
-): Promise<{ ok: true; version: number } | WriteRefusal | 'changed'> {
+	from: AnswerState | 'read' | 'locked'
+): Promise<{ ok: true; version: number; kept?: AnswerState } | WriteRefusal | 'changed'> {
+	const lock = from === 'locked';
 	// The lock is its own statement: on PostgreSQL (read committed) a statement that waits for a
 	// row lock still reads everything else as it was before it waited, so a read that locks
 	// would miss the answers saved by the transaction it waited for. The next statement sees them.
@@ -262,29 +291,32 @@ async function answerSaveAttempt(
 		await db.execute(
 			sql`select 1 from assessment where id = ${input.assessmentId}::uuid for update`
 		);
-	const state = await readAnswerState(
-		db,
-		input.assessmentId,
-		input.criterionId,
-		criterionIdsOf([practice])
-	);
-	const locked = editRefusal(state);
-	if (locked || !state) return locked!;
-	const existing = state.existing;
-	const currentVersion = existing?.version ?? 0;
-	if (currentVersion !== input.baseVersion) {
-		return {
-			ok: false as const,
-			kind: 'conflict' as const,
-			message: `${existing?.updatedBy ?? 'Someone'} changed this answer while you were editing it. Their answer is shown; yours was not saved.`,
-			current: { ...existing!, updatedBy: existing?.updatedBy ?? null }
-		};
+	let state: AnswerState & { updatedBy?: string | null };
+	if (typeof from === 'object') state = from;
+	else {
+		const read = await readAnswerState(db, input.assessmentId, input.criterionId);
+		const refusal = editRefusal(read);
+		if (refusal || !read) return refusal!;
+		state = read;
 	}
+	const existing = state.answers.get(input.criterionId);
+	const currentVersion = existing?.version ?? 0;
 	const unchanged =
 		existing &&
 		existing.value === input.value &&
 		existing.comment === input.comment &&
 		JSON.stringify(existing.evidence) === JSON.stringify(input.evidence);
+	if (typeof from === 'object' && (currentVersion !== input.baseVersion || unchanged))
+		return 'changed';
+	if (currentVersion !== input.baseVersion) {
+		const updatedBy = state.updatedBy ?? null;
+		return {
+			ok: false as const,
+			kind: 'conflict' as const,
+			message: `${updatedBy ?? 'Someone'} changed this answer while you were editing it. Their answer is shown; yours was not saved.`,
+			current: { ...existing!, updatedBy }
+		};
+	}
 	if (unchanged) return { ok: true as const, version: currentVersion };
 	const version = currentVersion + 1;
 	const values = {
@@ -295,10 +327,12 @@ async function answerSaveAttempt(
 		updatedAt: new Date(),
 		updatedBy: ctx.actorId
 	};
-	const answers = new Map(state.answers);
+	const answers = new Map<string, number | null>();
+	for (const id of criterionIdsOf([practice]))
+		answers.set(id, state.answers.get(id)?.value ?? null);
 	answers.set(input.criterionId, input.value);
 	const scores = rescore(model, [practice], answers, state.practices);
-	const [written] = rowsOf<{ saved: number }>(
+	const [written] = rowsOf<{ saved: number; token: string | null }>(
 		await db.execute(
 			answerSaveStatement({
 				assessmentId: input.assessmentId,
@@ -325,7 +359,12 @@ async function answerSaveAttempt(
 		)
 	);
 	if (!written?.saved) return 'changed';
-	return { ok: true as const, version };
+	const saved = { value: input.value, comment: input.comment, evidence: input.evidence, version };
+	return {
+		ok: true as const,
+		version,
+		kept: afterSave(state, written.token!, input.criterionId, saved, scores.practices)
+	};
 }
 
 export interface PracticeInput {

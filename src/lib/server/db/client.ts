@@ -14,6 +14,7 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { followRevision } from './revision';
 import { followSessionChanges } from '$lib/server/auth/session-cache';
 import { followTeamChanges } from '$lib/server/teams/team-cache';
+import { keepAnswerStates } from '$lib/server/assessments/answer-states';
 import { withDrizzleParsers } from './pglite-parsers';
 import { withPreparedStatements, type PreparedStatements } from './pglite-prepared';
 import { withPostgresQueryTiming, withQueryTiming } from './query-timing';
@@ -111,6 +112,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 		await followRevision(db, (channel, onNotify) => client.listen(channel, onNotify));
 		await followSessionChanges(db, (channel, onNotify) => client.listen(channel, onNotify));
 		await followTeamChanges(db, (channel, onNotify) => client.listen(channel, onNotify));
+		keepAnswerStates(db);
 		// `npm run backup` asks the process holding the lock for a consistent copy (backup/live.ts).
 		const stopServing = lock ? serveLiveBackups(dataDir, client, migrationsFolder) : undefined;
 		return {
