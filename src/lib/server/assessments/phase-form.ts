@@ -11,23 +11,6 @@ import { rowsOf } from '$lib/server/db/rows';
 import { keptForTeam } from '$lib/server/teams/team-cache';
 import { assessmentProgress, type PhaseProgress } from './progress';
 
-/** What the person saw, so a whole-phase submit writes only what they changed. */
-export function answerFingerprint(a: {
-	value: number | null;
-	comment: string;
-	evidence: string[];
-}) {
-	return JSON.stringify([a.value, a.comment, a.evidence]);
-}
-
-export function practiceFingerprint(p: {
-	notApplicable: boolean;
-	reason: string;
-	target: number | null;
-}) {
-	return JSON.stringify([p.notApplicable, p.notApplicable ? p.reason : '', p.target]);
-}
-
 /**
  * Everything the phase form shows: each practice's settings and each criterion's answer, then and
  * now; and the whole assessment's progress (for the counts and the next unanswered criterion).
@@ -47,16 +30,10 @@ export async function phaseForm(
 	// Criteria a pipeline can confirm show its facts: the team's runs, cached per data revision.
 	const withRules = criteriaOf(phase.practices).some((c) => c.evidence);
 	const [read, runs] = await Promise.all([
-		phaseAnswers(db, access, phase.id, shown),
+		phaseAnswers(db, model, access, phase.id, shown),
 		withRules ? currentTeamRuns(db, access.team.id) : null
 	]);
-	const notApplicable = new Set(
-		[...read.practices.values()].filter((p) => p.notApplicable).map((p) => p.practiceId)
-	);
-	return {
-		practices: practicesOf(phase, read, runs, now),
-		progress: assessmentProgress(model, read.answered, notApplicable)
-	};
+	return { practices: practicesOf(phase, read, runs, now), progress: read.progress };
 }
 
 function practicesOf(
@@ -79,7 +56,7 @@ function practicesOf(
 			summary: p.summary,
 			score: stored?.score ?? 0,
 			achievedLevel: stored?.achievedLevel ?? 0,
-			settings: { ...settings, fingerprint: practiceFingerprint(settings) },
+			settings,
 			levels: p.levels.map((l) => ({
 				level: l.level,
 				title: l.title,
@@ -95,7 +72,7 @@ function practicesOf(
 					return {
 						id: c.id,
 						text: c.text,
-						answer: { ...answer, fingerprint: answerFingerprint(answer) },
+						answer,
 						// Last cycle's value, for "changed" (a conflict names who answered, from the save).
 						previous: prevId ? { value: before?.value ?? null } : null,
 						/** What the team's pipelines show for the criterion's evidence rule, if it has one. */
@@ -174,12 +151,13 @@ export function phaseAnswersQuery(
 }
 
 /**
- * The phase's answers now and last cycle, every answered criterion (for the progress) and the
- * practice rows, in one statement whose rows are kept with the team's data on the embedded
- * database (teams/team-cache.ts) until the team or these assessments change.
+ * The phase's answers now and last cycle, the practice rows and the assessment's progress, from
+ * one statement; kept with the team's data on the embedded database (teams/team-cache.ts), as
+ * read into maps and counted, until the team or these assessments change.
  */
 async function phaseAnswers(
 	db: Database,
+	model: Model,
 	access: {
 		team: { id: string };
 		assessment: { id: string };
@@ -188,21 +166,18 @@ async function phaseAnswers(
 	phaseId: string,
 	criterionIds: readonly string[]
 ) {
-	const row = await keptForTeam(
-		db,
-		`phase:${access.assessment.id}:${phaseId}`,
-		access.team.id,
-		async () => {
-			const read = await db.execute(phaseAnswersQuery(access, criterionIds));
-			const [first] = rowsOf<PhaseAnswersRow>(read);
-			return {
-				value: first!,
-				assessments: first?.previousId
-					? [access.assessment.id, first.previousId]
-					: [access.assessment.id]
-			};
-		}
-	);
+	return keptForTeam(db, `phase:${access.assessment.id}:${phaseId}`, access.team.id, async () => {
+		const [row] = rowsOf<PhaseAnswersRow>(
+			await db.execute(phaseAnswersQuery(access, criterionIds))
+		);
+		return {
+			value: phaseReadOf(model, row),
+			assessments: row?.previousId ? [access.assessment.id, row.previousId] : [access.assessment.id]
+		};
+	});
+}
+
+function phaseReadOf(model: Model, row: PhaseAnswersRow | undefined) {
 	const answers = new Map<string, PhaseAnswer>(
 		(row?.current ?? []).map(([criterionId, value, comment, evidence, version]) => [
 			criterionId,
@@ -220,11 +195,14 @@ async function phaseAnswers(
 			]
 		)
 	);
+	const notApplicable = new Set(
+		[...practices.values()].filter((p) => p.notApplicable).map((p) => p.practiceId)
+	);
 	return {
 		previousId: row?.previousId ?? null,
 		answers,
 		previous,
-		answered: new Set(row?.answered ?? []),
-		practices
+		practices,
+		progress: assessmentProgress(model, new Set(row?.answered ?? []), notApplicable)
 	};
 }

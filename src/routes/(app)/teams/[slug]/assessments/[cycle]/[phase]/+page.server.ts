@@ -5,11 +5,8 @@ import { requireAssessmentAccess, requireAssessmentIdAccess } from '$lib/server/
 import { canOnTeam } from '$lib/server/auth/policy';
 import { getModel } from '$lib/server/model/load-model';
 import { criteriaOf, criterionIdsOf } from '$lib/server/model/criteria';
-import {
-	answerFingerprint,
-	phaseForm,
-	practiceFingerprint
-} from '$lib/server/assessments/phase-form';
+import { phaseForm } from '$lib/server/assessments/phase-form';
+import { answerFingerprint, practiceFingerprint } from '$lib/assessments/fingerprint';
 import { saveAnswer, savePracticeSettings } from '$lib/server/assessments/assessments';
 import { isEditable } from '$lib/server/assessments/workflow';
 import { phaseQuestions } from '$lib/server/assessments/question-views';
@@ -72,7 +69,7 @@ async function editAccess(event: Event) {
 	return { access, ctx: { actorId: access.user.id, ip: event.locals.ip, teamId: access.team.id } };
 }
 
-const answerFields = ['criterionId', 'value', 'comment', 'evidence', 'baseVersion'] as const;
+const answerFields = ['value', 'comment', 'evidence', 'baseVersion'] as const;
 const practiceFields = ['practiceId', 'notApplicable', 'reason', 'target', 'baseVersion'] as const;
 
 export const actions: Actions = {
@@ -160,8 +157,11 @@ export const actions: Actions = {
 				}
 			}
 			for (const criterion of criteriaOf([practice])) {
-				if (!form.has(`criterionId:${criterion.id}`)) continue;
-				const parsed = parseForm(answerSchema, pick(form, criterion.id, answerFields));
+				// A row is in the form by its base version: its id is in every field's name.
+				if (!form.has(`baseVersion:${criterion.id}`)) continue;
+				const fields = pick(form, criterion.id, answerFields);
+				fields.set('criterionId', criterion.id);
+				const parsed = parseForm(answerSchema, fields);
 				if (!parsed.ok) {
 					for (const [k, v] of Object.entries(parsed.errors)) errors[`${k}:${criterion.id}`] = v;
 					continue;

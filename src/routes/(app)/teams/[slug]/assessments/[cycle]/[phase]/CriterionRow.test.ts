@@ -22,7 +22,7 @@ const row = (props: Partial<Props>) =>
 			criterion: {
 				id: 'build.sca.1',
 				text: 'Dependencies are scanned on every build.',
-				answer: { value: 1, comment: '', evidence: [], version: 1, fingerprint: 'f' },
+				answer: { value: 1, comment: '', evidence: [], version: 1 },
 				previous: null,
 				pipeline: facts
 			},
@@ -48,8 +48,7 @@ describe('a criterion’s comment and evidence fields', () => {
 		value: 1,
 		comment,
 		evidence,
-		version: 1,
-		fingerprint: 'f'
+		version: 1
 	});
 	const criterion = (a: ReturnType<typeof answer>) => ({
 		id: 'build.sca.1',
@@ -105,5 +104,22 @@ describe('a criterion’s choices', () => {
 			coverageOptions.map((o) => ({ value: o.value, label: o.label, checked: o.value === '1' }))
 		);
 		expect(coverageLabel(0.25)).toBe('Some teams or repos');
+	});
+});
+
+describe('what a criterion sends back for the whole-phase save', () => {
+	it('writes the answer as shown, for the save to tell what changed, and its version', () => {
+		const body = row({
+			criterion: {
+				id: 'build.sca.1',
+				text: 'Dependencies are scanned on every build.',
+				answer: { value: 0.5, comment: 'Only "main"', evidence: ['https://ci/1'], version: 3 },
+				previous: null
+			}
+		});
+		// The save compares it with answerFingerprint of what comes back (+page.server.ts).
+		const shown = JSON.stringify([0.5, 'Only "main"', ['https://ci/1']]).replaceAll('"', '&quot;');
+		expect(body).toContain(`name="fingerprint:build.sca.1" value="${shown}"`);
+		expect(body).toContain('name="baseVersion:build.sca.1" value="3"');
 	});
 });

@@ -18,7 +18,7 @@ describe('evidence links on the phase form', () => {
 				criterion: {
 					id: 'c1',
 					text: 'SAST runs on every pull request',
-					answer: { value: 1, comment: '', evidence, version: 1, fingerprint: '' },
+					answer: { value: 1, comment: '', evidence, version: 1 },
 					previous: null
 				},
 				editable: false

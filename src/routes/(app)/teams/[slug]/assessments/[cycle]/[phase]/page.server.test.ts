@@ -164,7 +164,6 @@ describe('the phase form shows the facts from the pipelines', () => {
 		const before = (await answered()).answer;
 		// A choice made on the page is not lost when the fields of another criterion are asked for.
 		const result = await save({
-			'criterionId:dependency-scanning.1.a': 'dependency-scanning.1.a',
 			'value:dependency-scanning.1.a': '0.5',
 			'baseVersion:dependency-scanning.1.a': String(before.version),
 			'fingerprint:dependency-scanning.1.a': 'as rendered',
