@@ -77,4 +77,40 @@ describe('a criterion in the review workspace', () => {
 		expect(body).not.toContain('Ask the team about this criterion');
 		expect(html([], true)).toContain('Ask the team about this criterion');
 	});
+
+	it('asks about this criterion by the button, and ties a refused question’s problem to its field', () => {
+		const form = html([], true);
+		expect(form).toMatch(/<button name="criterionId" value="sast.1.a">Ask<\/button>/);
+		expect(form).toMatch(/<label>Your question <textarea name="body"/);
+		const refused = render(CriterionReview, {
+			props: {
+				criterion: {
+					id: 'sast.1.a',
+					text: 'SAST runs on every pull request',
+					level: 1,
+					before: null,
+					now: { value: 1, comment: '', evidence: [], updatedBy: null },
+					changes: [],
+					removedEvidence: []
+				},
+				threads: [],
+				canAsk: true,
+				canWithdraw: false,
+				forms: {
+					query: '',
+					result: {
+						action: 'ask',
+						target: 'sast.1.a',
+						errors: { body: 'Write your question.' },
+						values: { body: '' }
+					}
+				}
+			} as never
+		}).body;
+		expect(refused).toContain('<details open');
+		expect(refused).toMatch(
+			/<textarea id="ask-sast.1.a" name="body"[^>]*aria-invalid="true" aria-describedby="ask-sast.1.a-error"/
+		);
+		expect(refused).toContain('<p class="error" id="ask-sast.1.a-error">Write your question.</p>');
+	});
 });
