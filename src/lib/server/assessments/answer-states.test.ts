@@ -86,12 +86,12 @@ describe('saving from the state the last save left', () => {
 		});
 
 	/** What the stored answers score afresh, against what is stored. */
-	async function expectScoresOfStoredAnswers() {
+	async function expectScoresOfStoredAnswers(of = practice()) {
 		const answers = await loadAnswers(handle.db, assessmentId);
 		const values = new Map([...answers].map(([id, a]) => [id, a.value]));
 		const stored = await loadPractices(handle.db, assessmentId);
-		const [fresh] = scorePractices([practice()], values);
-		expect(stored.get(practice().id)?.score).toBeCloseTo(fresh!.score, 6);
+		const [fresh] = scorePractices([of], values);
+		expect(stored.get(of.id)?.score).toBeCloseTo(fresh!.score, 6);
 		const phases = aggregateScores(
 			model,
 			[...stored].map(([practiceId, p]) => ({ ...p, practiceId }))
@@ -190,14 +190,22 @@ describe('saving from the state the last save left', () => {
 
 	it('keeps every answer of saves made at once from one kept state', async () => {
 		const ids = criteria().slice(0, 6);
+		// Another practice's answers first: the state kept after the saves below must hold them.
+		const other = model.practiceById.get('secret-detection')!;
+		const [o1, o2, o3] = other.levels.flatMap((l) => l.criteria.map((c) => c.id));
+		expect((await save(o1!, 1, 0)).ok).toBe(true);
+		expect((await save(o2!, 1, 0)).ok).toBe(true);
 		expect((await save(ids[0]!, 0.25, 0)).ok).toBe(true);
 		const results = await Promise.all(ids.slice(1).map((id) => save(id, 1, 0)));
 		expect(results).toEqual(ids.slice(1).map(() => ({ ok: true, version: 1 })));
 		const stored = await loadAnswers(handle.db, assessmentId);
 		for (const id of ids.slice(1)) expect(stored.get(id)).toMatchObject({ value: 1, version: 1 });
 		await expectScoresOfStoredAnswers();
-		// And the state kept at the end is the stored one: one more save scores from it.
+		// And the state kept at the end is the stored one, the other practice's answers too (saves
+		// that met went again locked, in a transaction): more saves score from it.
 		expect(await save(ids[0]!, 1, 1)).toEqual({ ok: true, version: 2 });
 		await expectScoresOfStoredAnswers();
+		expect(await save(o3!, 0.5, 0)).toEqual({ ok: true, version: 1 });
+		await expectScoresOfStoredAnswers(other);
 	});
 });

@@ -42,6 +42,11 @@ export function keepAnswerStates(db: Database): void {
 	if (!states.has(db)) states.set(db, new Map());
 }
 
+/** Whether states are kept for `db` (then a save reads all of an assessment's answers). */
+export function answerStatesKept(db: Database): boolean {
+	return states.has(db);
+}
+
 export function keptAnswerState(
 	db: Database,
 	assessmentId: string,

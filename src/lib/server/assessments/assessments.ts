@@ -16,6 +16,7 @@ import { editLock, type AssessmentState } from './workflow';
 import {
 	afterSave,
 	forgetAnswerState,
+	answerStatesKept,
 	keepAnswerState,
 	keptAnswerState,
 	type AnswerState,
@@ -166,10 +167,17 @@ function editRefusal(row: AssessmentState | undefined): WriteRefusal | null {
 
 /**
  * Everything saving one answer needs, in one query: the assessment's state and its row's xmin
- * (which any change to the row moves, for the write to check), every answer, every stored
- * practice score, and who last changed the answer being saved (for a conflict's message).
+ * (which any change to the row moves, for the write to check), the answers of `only` (all of
+ * them when null: a state to keep for the next save), every stored practice score, and who last
+ * changed the answer being saved (for a conflict's message).
  */
-async function readAnswerState(db: Database | Tx, assessmentId: string, criterionId: string) {
+async function readAnswerState(
+	db: Database | Tx,
+	assessmentId: string,
+	criterionId: string,
+	only: string[] | null
+) {
+	const which = only ? sql`and an.criterion_id in ${only}` : sql``;
 	// Written out, not built with drizzle's select builder: a save is the form's hot path.
 	const [row] = rowsOf<{
 		status: AssessmentState['status'];
@@ -184,7 +192,7 @@ async function readAnswerState(db: Database | Tx, assessmentId: string, criterio
 				where an.assessment_id = a.id and an.criterion_id = ${criterionId}::text) as "updatedBy",
 			(select coalesce(json_agg(json_build_array(an.criterion_id, an.value, an.comment, an.evidence,
 					an.version)), '[]'::json)
-				from answer an where an.assessment_id = a.id) as answers,
+				from answer an where an.assessment_id = a.id ${which}) as answers,
 			(select coalesce(json_agg(json_build_object('practiceId', p.practice_id, 'score', p.score,
 					'notApplicable', p.not_applicable)), '[]'::json)
 				from assessment_practice p where p.assessment_id = a.id) as practices
@@ -238,8 +246,10 @@ export async function saveAnswer(
 		return { ok: false, kind: 'invalid', field: 'value', message: 'Choose no, some, most or all.' };
 	}
 	const practice = model.practiceById.get(criterion.practiceId)!;
+	// Where states are kept, a read takes the whole assessment (once per assessment).
+	const whole = answerStatesKept(db);
 	const attempt = (on: Database | Tx, from: AnswerState | 'read' | 'locked') =>
-		answerSaveAttempt(on, ctx, model, practice, input, from);
+		answerSaveAttempt(on, ctx, model, practice, input, from, whole);
 	let saved: Awaited<ReturnType<typeof attempt>> = 'changed';
 	const kept = keptAnswerState(db, input.assessmentId);
 	if (kept) {
@@ -281,7 +291,9 @@ async function answerSaveAttempt(
 	model: Model,
 	practice: Practice,
 	input: AnswerInput,
-	from: AnswerState | 'read' | 'locked'
+	from: AnswerState | 'read' | 'locked',
+	/** Read all of the assessment's answers, and answer the state the save leaves. */
+	whole: boolean
 ): Promise<{ ok: true; version: number; kept?: AnswerState } | WriteRefusal | 'changed'> {
 	const lock = from === 'locked';
 	// The lock is its own statement: on PostgreSQL (read committed) a statement that waits for a
@@ -294,7 +306,8 @@ async function answerSaveAttempt(
 	let state: AnswerState & { updatedBy?: string | null };
 	if (typeof from === 'object') state = from;
 	else {
-		const read = await readAnswerState(db, input.assessmentId, input.criterionId);
+		const only = whole ? null : criterionIdsOf([practice]);
+		const read = await readAnswerState(db, input.assessmentId, input.criterionId, only);
 		const refusal = editRefusal(read);
 		if (refusal || !read) return refusal!;
 		state = read;
@@ -363,7 +376,9 @@ async function answerSaveAttempt(
 	return {
 		ok: true as const,
 		version,
-		kept: afterSave(state, written.token!, input.criterionId, saved, scores.practices)
+		kept: whole
+			? afterSave(state, written.token!, input.criterionId, saved, scores.practices)
+			: undefined
 	};
 }
 
